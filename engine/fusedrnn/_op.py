@@ -35,9 +35,10 @@ def _describe(value):
 
 
 def _integer(name, value, minimum=1, maximum=None):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {_describe(value)}")
-    value = int(value)
+    if type(value) is not int:  # exact int is the common case; the ABC check is slow
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an integer, got {_describe(value)}")
+        value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
         bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
         raise ValueError(f"{name} must be {bound}, got {value}")
@@ -159,10 +160,35 @@ def _options(state_size, num_layers, mode, bidirectional, p, projection_size,
     return hidden, layers, mode, bidirectional, p, projection_size, clip, clip_nan, layout, use_lengths
 
 
+# typed: 1 and True must not share an entry (True is rejected as a size).
+_options_cached = functools.lru_cache(maxsize=256, typed=True)(_options)
+
+
+def _checked_options(*args):
+    try:
+        hash(args)
+    except TypeError:  # an unhashable option: check it without the cache
+        return _options(*args)
+    return _options_cached(*args)
+
+
 def _query(fn, desc, *args, ctype="int64_t[3]"):
     out = ffi.new(ctype)
     raise_for_status(lib, ffi, fn(desc, *args, out))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(desc, seq_len, batch, training, is_lstm):
+    """Sizes of one call: parameter count, shapes and scratch bytes."""
+    return (
+        int(_query(lib.fusedrnn_param_count, desc, ctype="int64_t *")[0]),
+        tuple(_query(lib.fusedrnn_output_shape, desc, seq_len, batch)),
+        tuple(_query(lib.fusedrnn_state_shape, desc, batch)),
+        tuple(_query(lib.fusedrnn_cell_state_shape, desc, batch)) if is_lstm else None,
+        _query(lib.fusedrnn_workspace_size, desc, seq_len, batch, int(training), ctype="size_t *")[0],
+        _query(lib.fusedrnn_reserve_size, desc, seq_len, batch, ctype="size_t *")[0] if training else 0,
+    )
 
 
 # ---- public API ------------------------------------------------------------
@@ -195,9 +221,9 @@ def rnn(data, parameters, state=None, state_cell=None, sequence_length=None, *,
     depend on it.
     """
     (hidden, layers, mode, bidirectional, p, projection, clip, clip_nan, layout,
-     use_lengths) = _options(state_size, num_layers, mode, bidirectional, p, projection_size,
-                             lstm_state_clip_min, lstm_state_clip_max, lstm_state_clip_nan,
-                             layout, use_sequence_length)
+     use_lengths) = _checked_options(state_size, num_layers, mode, bidirectional, p, projection_size,
+                                     lstm_state_clip_min, lstm_state_clip_max, lstm_state_clip_nan,
+                                     layout, use_sequence_length)
     state_outputs = _flag("state_outputs", state_outputs)
     training = _flag("training", training)
     seed = _integer("seed", seed, 0, _UINT64_MAX)
@@ -223,15 +249,12 @@ def rnn(data, parameters, state=None, state_cell=None, sequence_length=None, *,
 
     desc = _descriptor(mode, hidden, layers, inputs, bidirectional, projection, p,
                        clip, clip_nan, _DTYPES[dtype], LAYOUTS[layout], use_lengths)
-    count = int(_query(lib.fusedrnn_param_count, desc, ctype="int64_t *")[0])
-    parameters = _float_array("parameters", parameters, dtype, (count,))
-    state_shape = tuple(_query(lib.fusedrnn_state_shape, desc, batch))
     is_lstm = mode == "lstm"
+    count, out_shape, state_shape, cell_shape, ws_bytes, rs_bytes = _plan(desc, seq_len, batch, training, is_lstm)
+    parameters = _float_array("parameters", parameters, dtype, (count,))
     if state is not None:
         state = _float_array("state", state, dtype, state_shape)
-    cell_shape = None
     if is_lstm:
-        cell_shape = tuple(_query(lib.fusedrnn_cell_state_shape, desc, batch))
         if state_cell is not None:
             state_cell = _float_array("state_cell", state_cell, dtype, cell_shape)
     elif state_cell is not None:
@@ -244,15 +267,11 @@ def rnn(data, parameters, state=None, state_cell=None, sequence_length=None, *,
     elif sequence_length is not None:
         raise ValueError("sequence_length was given but use_sequence_length is False")
 
-    output = np.empty(tuple(_query(lib.fusedrnn_output_shape, desc, seq_len, batch)), dtype)
+    output = np.empty(out_shape, dtype)
     hy = np.empty(state_shape, dtype) if state_outputs else None
     cy = np.empty(cell_shape, dtype) if state_outputs and is_lstm else None
-    ws_bytes = _query(lib.fusedrnn_workspace_size, desc, seq_len, batch, int(training), ctype="size_t *")[0]
     workspace = np.empty(ws_bytes, np.uint8)
-    reserve = None
-    if training:
-        rs_bytes = _query(lib.fusedrnn_reserve_size, desc, seq_len, batch, ctype="size_t *")[0]
-        reserve = np.empty(rs_bytes, np.uint8)
+    reserve = np.empty(rs_bytes, np.uint8) if training else None
 
     args = ffi.new("fusedrnn_forward_args *")
     lib.fusedrnn_forward_args_init(args)
