@@ -14,9 +14,12 @@ import collections
 import contextlib
 import contextvars
 import re
+import warnings
 
 import numpy
 
+from . import parameter as _parameter
+from .errors import InvalidArgumentError
 from .parameter import Parameter, ParameterDict
 
 __all__ = ['Block', 'HybridBlock']
@@ -167,6 +170,110 @@ class Block:
     def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False, *, seed=None):
         """Initialise all parameters (see :meth:`ParameterDict.initialize`)."""
         self.collect_params().initialize(init, ctx, verbose, force_reinit, seed=seed)
+
+    # -- saving and loading (file format: docs/parameter-files.md) -------------
+    # Dtypes a block's own parameters may take when loading with
+    # dtype_source='saved' (None: any); the fused layers allow float32/float64.
+    _loadable_dtypes = None
+
+    def save_parameters(self, filename, deduplicate=False):
+        """Save all parameters to ``filename`` under their structural names.
+
+        Names are attribute paths (``'encoder.0.weight'``; a fused layer writes
+        ``'_unfused.0.l_cell.i2h_weight'``-style names, as Gluon 1.x does). The
+        file is an MXNet 1.x NDArray list that ``mx.nd.load`` and Gluon's
+        ``load_parameters`` read. ``deduplicate=True`` writes a parameter shared
+        under several names once (under the last of them, as Gluon does).
+        """
+        params = self._collect_params_with_prefix()
+        if deduplicate:
+            reverse = {param: name for name, param in params.items()}
+            params = {name: param for param, name in reverse.items()}
+        _parameter._write_named_arrays(
+            filename, collections.OrderedDict((k, v.data()) for k, v in params.items()))
+
+    def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
+                        cast_dtype=False, dtype_source='current'):
+        """Load parameters from a file of :meth:`save_parameters` (ours or Gluon 1.x's).
+
+        Every parameter must be in the file unless ``allow_missing``; every
+        entry of the file must name a parameter unless ``ignore_extra``. A
+        parameter whose shape is not fully known yet takes the saved shape
+        (it needs no ``initialize()``); other shapes must match. Dtypes must
+        match unless ``cast_dtype``: then ``dtype_source='current'`` converts
+        the saved values and ``'saved'`` gives the parameter the saved dtype.
+        A file whose names contain no ``'.'`` is read the legacy way (as
+        ``collect_params().load(filename, restore_prefix=self.prefix)``).
+        All checks run before any parameter changes. ``ctx`` is ignored.
+        """
+        _parameter._check_dtype_source(dtype_source)
+        loaded = _parameter._read_named_arrays(filename)
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        label = _parameter._file_label(filename)
+        if not any('.' in name for name in loaded):
+            # names without any '.': a legacy file, named like collect_params()
+            # minus this block's prefix
+            plans = self.collect_params()._plan_dict(
+                loaded, allow_missing, ignore_extra, self.prefix, filename, cast_dtype,
+                dtype_source)
+            self._check_loadable_dtypes(plans, label)
+            _parameter._commit_all(plans)
+            self.apply(lambda b: b._params_loaded())
+            return
+        if not allow_missing:
+            names_of = collections.defaultdict(list)
+            for name, param in params.items():
+                names_of[param].append(name)
+            for name, param in params.items():
+                if not any(alias in loaded for alias in names_of[param]):
+                    raise InvalidArgumentError(
+                        "Parameter '%s' is missing in file '%s', which contains parameters: "
+                        "%s. Set allow_missing=True to ignore missing parameters."
+                        % (name, label, _parameter._brief_print_list(loaded.keys())))
+        plans = []
+        for name, data in loaded.items():
+            if name not in params:
+                if not ignore_extra:
+                    raise InvalidArgumentError(
+                        "Parameter '%s' loaded from file '%s' is not present in ParameterDict, "
+                        "which contains parameters %s. Set ignore_extra=True to ignore."
+                        % (name, label, _parameter._brief_print_list(params.keys())))
+                continue
+            plans.append((params[name], _parameter._plan_load(
+                params[name], data, cast_dtype, dtype_source,
+                "entry '%s' in file '%s'" % (name, label))))
+        self._check_loadable_dtypes(plans, label)
+        _parameter._commit_all(plans)
+        self.apply(lambda b: b._params_loaded())
+
+    def _check_loadable_dtypes(self, plans, label):
+        """Refuse a dtype (from dtype_source='saved') that the owning block cannot compute in."""
+        owners = {}
+        self.apply(lambda b: owners.update((p, b) for p in b._reg_params.values()))
+        for param, (_, dtype, _) in plans:
+            allowed = getattr(owners.get(param), '_loadable_dtypes', None)
+            if allowed is not None and dtype not in allowed:
+                raise InvalidArgumentError(
+                    "Failed loading Parameter '%s' from file '%s': %s cannot use dtype %s "
+                    "(allowed: %s)" % (param.name, label, type(owners[param]).__name__,
+                                        dtype.name, ', '.join(d.name for d in allowed)))
+
+    def _params_loaded(self):
+        """Hook called on every block after load_parameters changed parameters."""
+
+    def save_params(self, filename):
+        """Deprecated in Gluon 1.x: ``collect_params().save(filename, strip_prefix=prefix)``."""
+        warnings.warn('save_params is deprecated. Please use save_parameters.',
+                      DeprecationWarning, stacklevel=2)
+        self.collect_params().save(filename, strip_prefix=self.prefix)
+
+    def load_params(self, filename, ctx=None, allow_missing=False, ignore_extra=False):
+        """Deprecated in Gluon 1.x: same as :meth:`load_parameters`."""
+        warnings.warn('load_params is deprecated. Please use load_parameters.',
+                      DeprecationWarning, stacklevel=2)
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
 
     # -- children -------------------------------------------------------------
     def register_child(self, block, name=None):

@@ -7,13 +7,19 @@ as soon as the missing sizes are filled in.
 
 ``data()`` returns the stored array itself (not a copy), as MXNet returns its
 NDArray: writing into it changes the parameter.
+
+``ParameterDict.save``/``load`` (and ``Block.save_parameters``/
+``load_parameters``) use MXNet 1.x's NDArray-list file, described in
+docs/parameter-files.md.
 """
 import collections
+import os
 import re
 import warnings
 
 import numpy as np
 
+from .. import mxnet_format
 from . import initializer as _init
 from . import random as _random
 from .errors import DeferredInitializationError, InvalidArgumentError
@@ -233,6 +239,18 @@ class Parameter:
         """One host 'context', named as a string."""
         return ['cpu(0)']
 
+    def _load_init(self, data, ctx=None, cast_dtype=False, dtype_source='current'):
+        """(Re)initialise from a saved array, as Gluon's ``Parameter._load_init``.
+
+        A 0 in this parameter's shape takes the saved size; other sizes must
+        agree. The dtypes must agree unless ``cast_dtype``: then
+        ``dtype_source='current'`` converts the saved values to this dtype and
+        ``'saved'`` makes the parameter take the saved dtype. The parameter need
+        not have been initialised. ``ctx`` is accepted and ignored.
+        """
+        _check_dtype_source(dtype_source)
+        _commit_load(self, _plan_load(self, data, cast_dtype, dtype_source, 'loaded array'))
+
 
 class ParameterDict:
     """An ordered ``name -> Parameter`` mapping sharing one name prefix.
@@ -354,3 +372,174 @@ class ParameterDict:
         out = ParameterDict(self._prefix)
         out._params.update((k, v) for k, v in self._params.items() if regex.match(k))
         return out
+
+    # -- saving and loading (docs/parameter-files.md) --------------------------
+    def save(self, filename, strip_prefix=''):
+        """Write every parameter to ``filename``, named by its full name minus ``strip_prefix``.
+
+        The file is an MXNet 1.x NDArray list (docs/parameter-files.md), which
+        ``mx.nd.load`` and Gluon 1.x's ``ParameterDict.load`` read too.
+        """
+        arg_dict = collections.OrderedDict()
+        for param in self.values():
+            if not param.name.startswith(strip_prefix):
+                raise InvalidArgumentError(
+                    "Prefix '%s' is to be striped before saving, but Parameter's name '%s' "
+                    "does not start with '%s'. This may be due to your Block sharing "
+                    "parameters from other Blocks or building child blocks outside "
+                    "'with name_scope()'." % (strip_prefix, param.name, strip_prefix))
+            arg_dict[param.name[len(strip_prefix):]] = param.data()
+        _write_named_arrays(filename, arg_dict)
+
+    def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
+             restore_prefix='', cast_dtype=False, dtype_source='current'):
+        """Load a file written by :meth:`save` (or by Gluon 1.x's ``ParameterDict.save``).
+
+        ``restore_prefix`` is put back in front of every saved name (the
+        inverse of ``save``'s ``strip_prefix``); every parameter here must
+        start with it. See :meth:`load_dict` for the other arguments.
+        """
+        if restore_prefix:
+            for name in self.keys():
+                if not name.startswith(restore_prefix):
+                    raise InvalidArgumentError(
+                        "restore_prefix is '%s' but Parameters name '%s' does not start "
+                        "with '%s'" % (restore_prefix, name, restore_prefix))
+        loaded = _read_named_arrays(filename)
+        self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix,
+                       filename, cast_dtype, dtype_source)
+
+    def load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_extra=False,
+                  restore_prefix='', filename=None, cast_dtype=False,
+                  dtype_source='current'):
+        """Load from ``{saved name: array}`` (``arg:``/``aux:`` tags are dropped).
+
+        Every parameter must be in ``param_dict`` unless ``allow_missing``;
+        every entry must name a parameter unless ``ignore_extra``; sizes must
+        agree (a 0, unknown yet, takes the saved size); dtypes must agree
+        unless ``cast_dtype`` (see :meth:`Parameter._load_init`). Everything
+        is checked before anything changes. ``ctx`` is accepted and ignored.
+        """
+        _commit_all(self._plan_dict(param_dict, allow_missing, ignore_extra, restore_prefix,
+                                    filename, cast_dtype, dtype_source))
+
+    def _plan_dict(self, param_dict, allow_missing, ignore_extra, restore_prefix, filename,
+                   cast_dtype, dtype_source):
+        """load_dict's checks: ``[(parameter, plan)]`` to commit, or an exception."""
+        _check_dtype_source(dtype_source)
+        lprefix = len(restore_prefix)
+        items = param_dict.items() if hasattr(param_dict, 'items') else param_dict
+        arg_dict = collections.OrderedDict(
+            (restore_prefix + (k[4:] if k.startswith(('arg:', 'aux:')) else k), v)
+            for k, v in items)
+        error_str = ('file: %s' % _file_label(filename)) if filename is not None \
+            else 'param_dict'
+        if not allow_missing:
+            for name in self.keys():
+                if name not in arg_dict:
+                    raise InvalidArgumentError(
+                        "Parameter '%s' is missing in %s, which contains parameters: %s. "
+                        "Please make sure source and target networks have the same prefix. "
+                        "Set allow_missing=True to ignore missing parameters."
+                        % (name[lprefix:], error_str, _brief_print_list(arg_dict.keys())))
+        plans = []
+        for name, data in arg_dict.items():
+            if name not in self._params:
+                if not ignore_extra:
+                    raise InvalidArgumentError(
+                        "Parameter '%s' loaded from %s is not present in ParameterDict, "
+                        "choices are: %s. Set ignore_extra to True to ignore. Please make "
+                        "sure source and target networks have the same prefix."
+                        % (name[lprefix:], error_str, _brief_print_list(self._params.keys())))
+                continue
+            param = self._params[name]
+            plans.append((param, _plan_load(param, data, cast_dtype, dtype_source,
+                                            "entry '%s' in %s" % (name[lprefix:], error_str))))
+        return plans
+
+
+# -- helpers of saving and loading ---------------------------------------------------------
+
+_DTYPE_SOURCES = ('current', 'saved')
+
+
+def _brief_print_list(lst, limit=7):
+    """At most ``limit`` names, quoted, as MXNet lists them in its load errors."""
+    lst = list(lst)
+    if len(lst) > limit:
+        return _brief_print_list(lst[:limit // 2], limit) + ', ..., ' + \
+            _brief_print_list(lst[-limit // 2:], limit)
+    return ', '.join("'%s'" % str(i) for i in lst)
+
+
+def _file_label(filename):
+    return filename if isinstance(filename, str) else os.fspath(filename)
+
+
+def _read_named_arrays(filename):
+    """``{name: array}`` from a parameter file; a file of unnamed arrays is refused."""
+    label = _file_label(filename)
+    loaded = mxnet_format.load(label)
+    if isinstance(loaded, list):
+        if loaded:
+            raise InvalidArgumentError(
+                "File '%s' holds %d unnamed arrays (an mx.nd.save list), not named "
+                "parameters" % (label, len(loaded)))
+        loaded = {}
+    return loaded
+
+
+def _write_named_arrays(filename, arrays):
+    """Write ``{name: array}``; the bytes are built first, so a failure writes nothing."""
+    data = mxnet_format.dumps(arrays)
+    with open(_file_label(filename), 'wb') as f:
+        f.write(data)
+
+
+def _check_dtype_source(dtype_source):
+    if dtype_source not in _DTYPE_SOURCES:
+        raise InvalidArgumentError("dtype_source must be 'current' or 'saved', got %r"
+                                   % (dtype_source,))
+
+
+def _plan_load(param, data, cast_dtype, dtype_source, where):
+    """Check one saved array against ``param``: ``(shape, dtype, array)`` to commit.
+
+    Nothing changes here, so that a file with one bad entry leaves every
+    parameter as it was.
+    """
+    data = np.asarray(data)
+    shape = tuple(int(d) for d in data.shape)
+    if param.shape is not None:
+        if len(param.shape) != len(shape) or any(
+                mine not in (0, saved) for mine, saved in zip(param.shape, shape)):
+            raise InvalidArgumentError(
+                "Failed loading Parameter '%s' from saved params: shape incompatible "
+                "expected %s vs saved %s (%s)"
+                % (param.name, str(param.shape), str(shape), where))
+    dtype = param.dtype
+    if data.dtype != dtype:
+        if not cast_dtype:
+            raise InvalidArgumentError(
+                "Failed loading Parameter '%s' from saved params: dtype incompatible "
+                "expected %s vs saved %s. Set cast_dtype=True to cast the dtype of saved "
+                "params. (%s)" % (param.name, dtype.name, data.dtype.name, where))
+        if dtype_source == 'saved':
+            dtype = data.dtype
+    return shape, np.dtype(dtype), data
+
+
+def _commit_load(param, plan):
+    shape, dtype, data = plan
+    if param._data is not None and param._data.shape == shape and param._data.dtype == dtype:
+        param._data[...] = data          # in place, as Gluon's set_data does
+    else:
+        param._data = np.array(data, dtype=dtype, order='C', copy=True)
+    param._shape = shape
+    param._dtype = dtype
+    param._deferred = None
+
+
+def _commit_all(plans):
+    for param, plan in plans:
+        _commit_load(param, plan)
