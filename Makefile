@@ -15,15 +15,16 @@ C_SOURCES := $(wildcard libc/src/*.c libc/src/*.h) libc/include/fusedrnn.h libc/
 PY_BUILD_INPUTS := $(C_SOURCES) bindings/build_ffi.py bindings/fusedrnn_build.py pyproject.toml
 PERL_SOURCES := $(wildcard perl/*.PL perl/*.xs perl/typemap perl/lib/*.pm perl/lib/*/*.pm perl/lib/*/*/*.pm perl/lib/*/*/*/*.pm perl/lib/*/*/*/*/*.pm)
 
-.PHONY: test test-c test-python test-perl build venv pdl bench clean
+.PHONY: test test-c test-python test-perl build venv pdl bench clean conformance conformance-extra
 
 # ---- bootstrap ---------------------------------------------------------------
-$(BUILD)/venv.stamp: pyproject.toml
+# The install line is here, so a change to this Makefile re-runs it.
+$(BUILD)/venv.stamp: pyproject.toml Makefile
 	@mkdir -p $(BUILD)
 	@test -x $(PY) || { echo "creating the project virtual environment in $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip setuptools wheel
 	$(PY) -m pip install -q --disable-pip-version-check numpy "cffi>=1.16" "scipy-openblas32>=0.3.27" \
-		"pytest>=8" "pytest-xdist>=3.5" "hypothesis>=6.100" "jsonschema>=4.20"
+		"pytest>=8" "pytest-xdist>=3.5" "hypothesis>=6.100" "jsonschema>=4.20" "tqdm>=4.66"
 	@touch $@
 
 venv: $(BUILD)/venv.stamp
@@ -71,6 +72,21 @@ test-perl: $(BUILD)/perl.stamp $(BUILD)/python.stamp
 	cd perl && FUSEDRNN_CROSS_VECTORS=$(abspath $(BUILD))/cross-vectors prove -b -j2 t
 
 test: test-c test-python test-perl
+
+# ---- conformance suite (docs/conformance.md) -------------------------------------
+# Every case against the Python and Perl bindings; reports in build/conformance/.
+CONFORMANCE_ARGS ?=
+conformance: $(BUILD)/python.stamp $(BUILD)/perl.stamp
+	$(PY) -m fusedrnn.cli conformance run --impl python --impl perl --report-dir $(BUILD)/conformance $(CONFORMANCE_ARGS)
+
+# Also PyTorch and ONNX Runtime (operator level; installed into the venv here only).
+conformance-extra: $(BUILD)/python.stamp $(BUILD)/perl.stamp
+	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q --disable-pip-version-check torch==2.13.0 \
+		|| echo "torch could not be installed: its adapter reports not applicable"
+	@$(PY) -c "import onnxruntime, onnx" 2>/dev/null || $(PY) -m pip install -q --disable-pip-version-check onnx onnxruntime \
+		|| echo "onnxruntime could not be installed: its adapter reports not applicable"
+	$(PY) -m fusedrnn.cli conformance run --impl python --impl perl --impl torch --impl onnxruntime \
+		--report-dir $(BUILD)/conformance-extra $(CONFORMANCE_ARGS)
 
 # ---- benchmark (never part of the tests) ----------------------------------------
 bench: $(BUILD)/python.stamp

@@ -1,0 +1,501 @@
+"""Cases, their inputs and expected values, adapters, and checking one case."""
+import glob
+import json
+import math
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SUITE = os.path.dirname(HERE)                       # conformance/
+REPO = os.path.dirname(SUITE)
+ADAPTERS = os.path.join(SUITE, "adapters")
+if ADAPTERS not in sys.path:
+    sys.path.insert(0, ADAPTERS)
+
+import protocol_io  # noqa: E402
+
+PROTOCOL = 1
+CALL_FOR_QUERY = {"param_size": "param_size", "param_layout": "param_layout",
+                  "dropout_keep": "dropout_keep", "philox": "philox"}
+FLOAT_DTYPES = ("float32", "float64")
+DTYPE_SUFFIX = {"float32": "f32", "float64": "f64"}
+
+
+# ---------------------------------------------------------------------------
+# suite files
+# ---------------------------------------------------------------------------
+
+def suite_dir():
+    return os.environ.get("FUSEDRNN_CONFORMANCE_DIR") or SUITE
+
+
+def _load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def load_cases(root=None):
+    """All cases, in file order: list of (file, case)."""
+    root = root or suite_dir()
+    out = []
+    for path in sorted(glob.glob(os.path.join(root, "cases", "*.json"))):
+        for case in _load_json(path):
+            out.append((path, case))
+    return out
+
+
+def load_claims(root=None):
+    root = root or suite_dir()
+    claims = {}
+    for path in sorted(glob.glob(os.path.join(root, "claims", "*.json"))):
+        for claim in _load_json(path):
+            claims[claim["id"]] = claim
+    return claims
+
+
+def load_xfail(impl, root=None):
+    root = root or suite_dir()
+    path = os.path.join(root, "xfail", f"{impl_key(impl)}.json")
+    return _load_json(path) if os.path.exists(path) else {}
+
+
+def impl_key(impl):
+    """File-name form of an implementation name (cmd:... becomes cmd)."""
+    return impl.split(":", 1)[0] if impl.startswith(("cmd:", "mutant:")) else impl
+
+
+# ---------------------------------------------------------------------------
+# inputs and expected values
+# ---------------------------------------------------------------------------
+
+def _inline(value):
+    if isinstance(value, list):
+        return [_inline(v) for v in value]
+    if isinstance(value, str):
+        return float(value)
+    return value
+
+
+def _parse_index(text):
+    """'1:,0,:' -> (slice(1, None), 0, slice(None))."""
+    parts = []
+    for part in text.split(","):
+        part = part.strip()
+        if ":" in part:
+            bits = [int(b) if b.strip() else None for b in part.split(":")]
+            parts.append(slice(*bits))
+        elif part == "...":
+            parts.append(Ellipsis)
+        else:
+            parts.append(int(part))
+    return tuple(parts)
+
+
+def make_inputs(case, dtype):
+    """The case's inputs as NumPy arrays for one float dtype.
+
+    `generate`: one numpy.random.Generator(PCG64(seed)); each distribution in
+    the order written draws float64 (floats) or int64 values, then is cast to
+    its dtype (the case dtype for floats unless it names its own). Inline
+    `inputs` come next (floats in the case dtype, sequence_length int64), then
+    `generate.set` patches (index in NumPy slice syntax).
+    """
+    arrays = {}
+    gen = case.get("generate")
+    if gen:
+        rng = np.random.Generator(np.random.PCG64(gen["seed"]))
+        for name, d in gen["distributions"].items():
+            shape = tuple(d["shape"])
+            kind = d["dist"]
+            if kind == "uniform":
+                a = rng.uniform(d.get("low", -1.0), d.get("high", 1.0), shape)
+            elif kind == "normal":
+                a = rng.normal(d.get("mean", 0.0), d.get("std", 1.0), shape)
+            elif kind in ("integers", "lengths"):
+                lo = d.get("low", 1 if kind == "lengths" else 0)
+                hi = d["high"]
+                a = rng.integers(int(lo), int(hi), shape, endpoint=True, dtype=np.int64)
+            elif kind == "constant":
+                a = np.broadcast_to(np.asarray(_inline(d["value"]), dtype=np.float64), shape).copy()
+            else:
+                raise ValueError(f"unknown distribution {kind!r}")
+            default = "int64" if kind in ("integers", "lengths") else dtype
+            arrays[name] = np.ascontiguousarray(a.astype(d.get("dtype", default)))
+    for name, value in (case.get("inputs") or {}).items():
+        default = "int64" if name == "sequence_length" else dtype
+        arrays[name] = np.ascontiguousarray(np.array(_inline(value), dtype=default))
+    for patch in (gen or {}).get("set", []):
+        arr = arrays[patch["input"]]
+        arr[_parse_index(patch["index"])] = _inline(patch["value"])
+    return arrays
+
+
+def decoded_config(case):
+    return protocol_io.decode_value(case.get("config") or {})
+
+
+def reference_outputs(case, inputs):
+    """Expected outputs of a numeric case from fusedrnn.reference (float64)."""
+    import fusedrnn.reference
+    from python_adapter import INPUT_NAMES, OP_KEYS, outputs_dict
+    config = decoded_config(case)
+    kwargs = {k: config[k] for k in OP_KEYS if k in config}
+    args = [None if inputs.get(n) is None else
+            (inputs[n] if n == "sequence_length" else inputs[n].astype(np.float64))
+            for n in INPUT_NAMES]
+    result = fusedrnn.reference.rnn(*args, **kwargs)
+    return outputs_dict(result, config.get("state_outputs", False))
+
+
+def expected_outputs(case, inputs):
+    exp = case["expected"]
+    if exp["from"] == "reference":
+        return reference_outputs(case, inputs)
+    if exp["from"] == "inline":
+        return {k: np.array(_inline(v), dtype=np.float64) for k, v in exp["values"].items()}
+    fx = exp["fixture"]
+    data = np.load(os.path.join(REPO, fx["file"]))
+    keys = fx.get("keys") or list(data.keys())
+    return {k.split("/")[-1]: np.asarray(data[k], dtype=np.float64) for k in keys}
+
+
+def case_dtypes(case):
+    return case.get("dtypes") or ["float64"]
+
+
+# ---------------------------------------------------------------------------
+# comparison
+# ---------------------------------------------------------------------------
+
+def compare(actual, expected, tol):
+    """(ok, max_abs, max_rel, why) for one array."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual.shape != expected.shape:
+        return False, math.inf, math.inf, f"shape {actual.shape}, expected {expected.shape}"
+    nan_a, nan_e = np.isnan(actual), np.isnan(expected)
+    if np.any(nan_a != nan_e):
+        n = int(np.sum(nan_a != nan_e))
+        return False, math.inf, math.inf, f"NaN at {n} position(s) where the other side has none"
+    inf_e = np.isinf(expected) & ~nan_e
+    if np.any(actual[inf_e] != expected[inf_e]):
+        return False, math.inf, math.inf, "infinities differ"
+    fin = ~nan_e & ~inf_e
+    if not np.all(np.isfinite(actual[fin])):
+        return False, math.inf, math.inf, "non-finite values where finite ones are expected"
+    a, e = actual[fin], expected[fin]
+    diff = np.abs(a - e)
+    max_abs = float(diff.max()) if diff.size else 0.0
+    rel = diff / np.where(e != 0, np.abs(e), np.inf)
+    max_rel = float(rel.max()) if rel.size else 0.0
+    bad = diff > tol["atol"] + tol["rtol"] * np.abs(e)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        return False, max_abs, max_rel, (f"{int(bad.sum())} of {bad.size} values out of tolerance "
+                                         f"(first: got {a[i]!r}, expected {e[i]!r})")
+    return True, max_abs, max_rel, ""
+
+
+def bitwise_equal(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+# ---------------------------------------------------------------------------
+# adapters
+# ---------------------------------------------------------------------------
+
+class AdapterError(Exception):
+    """The adapter broke the protocol (crashed, bad JSON, wrong handshake)."""
+
+
+class Adapter:
+    name = "?"
+    info = None
+
+    def call(self, kind, case_id, level, config, inputs):
+        raise NotImplementedError
+
+    def close(self):
+        pass
+
+
+class InProcessAdapter(Adapter):
+    """A handler object (hello(), run(kind, config, inputs, level)) in this process."""
+
+    def __init__(self, name, handler):
+        self.name = name
+        self.handler = handler
+        self.info = {"protocol": PROTOCOL, **handler.hello()}
+
+    def call(self, kind, case_id, level, config, inputs):
+        try:
+            return self.handler.run(kind, protocol_io.decode_value(config), dict(inputs), level)
+        except protocol_io.NotApplicable as exc:
+            return {"not_applicable": str(exc) or "not supported"}
+        except Exception as exc:
+            return protocol_io.error_response(exc)
+
+
+class ProcessAdapter(Adapter):
+    """An adapter process speaking protocol v1 over stdin/stdout."""
+
+    def __init__(self, name, command, timeout=120):
+        self.name = name
+        self.command = command
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(command, shell=isinstance(command, str), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, bufsize=1, cwd=REPO)
+        info = self._send({"op": "hello", "protocol": PROTOCOL})
+        if info.get("protocol") != PROTOCOL:
+            raise AdapterError(f"{name}: handshake failed: {info!r}")
+        self.info = info
+
+    def _send(self, request):
+        with self.lock:
+            if self.proc.poll() is not None:
+                raise AdapterError(f"{self.name}: adapter process exited with {self.proc.returncode}")
+            self.proc.stdin.write(json.dumps(request, separators=(",", ":")) + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            raise AdapterError(f"{self.name}: adapter closed its output (exit {self.proc.poll()})")
+        try:
+            return json.loads(line)
+        except ValueError as exc:
+            raise AdapterError(f"{self.name}: not JSON: {line[:200]!r}") from exc
+
+    def call(self, kind, case_id, level, config, inputs):
+        request = {"op": "run", "case": {
+            "id": case_id, "level": level, "kind": kind, "config": config,
+            "inputs": {k: protocol_io.encode_array(v) for k, v in inputs.items()}}}
+        response = self._send(request)
+        if "outputs" in response:
+            response = {"outputs": {k: protocol_io.decode_array(v) for k, v in response["outputs"].items()}}
+        return response
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write('{"op":"bye"}\n')
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except Exception:
+                self.proc.kill()
+
+
+def perl_command():
+    return f"perl {shlex.quote(os.path.join(ADAPTERS, 'perl_adapter.pl'))}"
+
+
+def builtin_names():
+    return ["python", "perl", "reference", "python-process", "torch", "onnxruntime"]
+
+
+def open_adapter(impl):
+    """impl: python | perl | reference | python-process | torch | onnxruntime |
+    cmd:<command> | mutant:<name>."""
+    if impl == "python":
+        from python_adapter import PythonHandler
+        return InProcessAdapter(impl, PythonHandler())
+    if impl == "reference":
+        from python_adapter import PythonHandler
+        return InProcessAdapter(impl, PythonHandler(reference=True))
+    if impl == "python-process":
+        return ProcessAdapter(impl, [sys.executable, os.path.join(ADAPTERS, "python_adapter.py")])
+    if impl == "perl":
+        return ProcessAdapter(impl, perl_command())
+    if impl == "torch":
+        from torch_adapter import TorchHandler
+        return InProcessAdapter(impl, TorchHandler())
+    if impl == "onnxruntime":
+        from onnx_adapter import OnnxHandler
+        return InProcessAdapter(impl, OnnxHandler())
+    if impl.startswith("cmd:"):
+        return ProcessAdapter(impl, impl[4:])
+    if impl.startswith("mutant:"):
+        return ProcessAdapter(impl, [sys.executable, os.path.join(SUITE, "mutants", "mutant_adapter.py"),
+                                     impl.split(":", 1)[1]])
+    raise ValueError(f"unknown implementation {impl!r} (known: {', '.join(builtin_names())}, "
+                     "cmd:<command>, mutant:<name>)")
+
+
+def available(impl):
+    """(True, '') or (False, why) for the optional in-process adapters."""
+    mod = {"torch": "torch", "onnxruntime": "onnxruntime"}.get(impl)
+    if not mod:
+        return True, ""
+    try:
+        __import__(mod)
+        if impl == "onnxruntime":
+            __import__("onnx")
+    except ImportError as exc:
+        return False, str(exc)
+    return True, ""
+
+
+# ---------------------------------------------------------------------------
+# evaluating one case
+# ---------------------------------------------------------------------------
+
+class Result:
+    def __init__(self, status, message="", max_abs=None, max_rel=None):
+        self.status = status          # passed | failed | not_applicable
+        self.message = message
+        self.max_abs = max_abs
+        self.max_rel = max_rel
+
+    def __repr__(self):
+        return f"Result({self.status!r}, {self.message!r})"
+
+
+def _na(msg):
+    return Result("not_applicable", msg)
+
+
+def call_kind(case):
+    if case["kind"] == "attribute":
+        return CALL_FOR_QUERY.get(case["query"], "forward")
+    return case.get("call", "forward")
+
+
+def _error_matches(info, expect, err):
+    want = expect.get("type")
+    if want and info.get("error_types") == "python":
+        got = set(err.get("types") or []) | {err.get("type", "")}
+        got |= {g.rsplit(".", 1)[-1] for g in got}
+        if want not in got and want.rsplit(".", 1)[-1] not in got:
+            return f"raised {err.get('type')}, expected {want}: {err.get('message')}"
+    frag = expect.get("message_contains")
+    if frag and frag.lower() not in str(err.get("message", "")).lower():
+        return f"message {err.get('message')!r} does not contain {frag!r}"
+    return ""
+
+
+def _outputs_or(response):
+    if "outputs" in response:
+        return response["outputs"], None
+    if "not_applicable" in response:
+        return None, _na(response["not_applicable"])
+    if "error" in response:
+        e = response["error"]
+        return None, Result("failed", f"raised {e.get('type')}: {e.get('message')}")
+    return None, Result("failed", f"unexpected response {sorted(response)}")
+
+
+def evaluate(adapter, case, dtype):
+    """Check one case (one dtype) against one adapter: a Result."""
+    info = adapter.info or {}
+    level = case["level"]
+    if level not in info.get("levels", []):
+        return _na(f"{adapter.name} has no {level} level")
+    kind = case["kind"]
+    if kind == "property":
+        from .properties import run_property
+        return run_property(adapter, case)
+    ckind = call_kind(case)
+    kinds = info.get("kinds")
+    if kinds is not None and ckind not in kinds:
+        return _na(f"{adapter.name} does not offer call kind {ckind!r}")
+    if kind == "error" and info.get("validation") is False:
+        return _na(f"{adapter.name} does not check the operator's argument rules")
+    config = case.get("config") or {}
+    inputs = make_inputs(case, dtype) if ckind == "forward" else {}
+    response = adapter.call(ckind, case["id"], level, config, inputs)
+
+    if kind == "error":
+        if "not_applicable" in response:
+            return _na(response["not_applicable"])
+        if "error" not in response:
+            return Result("failed", f"no error raised (expected {case['expect_error']})")
+        why = _error_matches(info, case["expect_error"], response["error"])
+        return Result("failed", why) if why else Result("passed")
+
+    if kind == "numeric":
+        outputs, bad = _outputs_or(response)
+        if bad:
+            return bad
+        expected = expected_outputs(case, inputs)
+        if set(outputs) != set(expected):
+            return Result("failed", f"outputs {sorted(outputs)}, expected {sorted(expected)}")
+        tol = case["tolerance"].get(dtype) or case["tolerance"].get("float64")
+        worst_abs = worst_rel = 0.0
+        for name in sorted(expected):
+            if outputs[name].dtype != np.dtype(dtype):
+                return Result("failed", f"{name}: dtype {outputs[name].dtype}, expected {dtype}")
+            ok, mabs, mrel, why = compare(outputs[name], expected[name], tol)
+            worst_abs, worst_rel = max(worst_abs, mabs), max(worst_rel, mrel)
+            if not ok:
+                return Result("failed", f"{name}: {why}", worst_abs, worst_rel)
+        return Result("passed", "", worst_abs, worst_rel)
+
+    # attribute
+    query, expect = case["query"], case["expect"]
+    if ckind != "forward":
+        if "not_applicable" in response:
+            return _na(response["not_applicable"])
+        if "error" in response:
+            e = response["error"]
+            return Result("failed", f"raised {e.get('type')}: {e.get('message')}")
+        got = (response.get("attributes") or {}).get(query)
+        if got != expect:
+            return Result("failed", f"{query} = {got!r}, expected {expect!r}")
+        return Result("passed")
+    outputs, bad = _outputs_or(response)
+    if bad:
+        return bad
+    if query == "output_shapes":
+        got = {k: list(v.shape) for k, v in outputs.items()}
+        if got != expect:
+            return Result("failed", f"output shapes {got}, expected {expect}")
+        return Result("passed")
+    if query in ("same_outputs", "different_outputs"):
+        for variant in case.get("variants", []):
+            vconfig = {**config, **variant.get("config", {})}
+            vinputs = {k: v for k, v in inputs.items() if k not in variant.get("without", [])}
+            if "inputs" in variant or "set" in variant:
+                vcase = dict(case)
+                vcase["inputs"] = {**(case.get("inputs") or {}), **variant.get("inputs", {})}
+                vcase["generate"] = dict(case.get("generate") or {})
+                if "set" in variant:
+                    vcase["generate"]["set"] = list(vcase["generate"].get("set", [])) + variant["set"]
+                vinputs = {k: v for k, v in make_inputs(vcase, dtype).items()
+                           if k not in variant.get("without", [])}
+            vresp = adapter.call("forward", case["id"], level, vconfig, vinputs)
+            vout, bad = _outputs_or(vresp)
+            if bad:
+                return bad
+            same = set(vout) == set(outputs) and all(bitwise_equal(outputs[k], vout[k]) for k in outputs)
+            if same != expect:
+                what = "identical" if same else "different"
+                return Result("failed", f"variant {variant} gives {what} outputs "
+                                        f"({'expected identical' if query == 'same_outputs' else 'expected a difference'})")
+        return Result("passed")
+    if query == "finite_outputs":
+        got = all(bool(np.all(np.isfinite(v))) for v in outputs.values())
+        return Result("passed") if got == expect else Result("failed", f"all finite = {got}, expected {expect}")
+    raise ValueError(f"unknown query {query!r} in case {case['id']}")
+
+
+def run_case(adapter, case):
+    """Every dtype of the case; the first failure wins. Returns (Result, seconds)."""
+    t0 = time.perf_counter()
+    results = [evaluate(adapter, case, d) for d in case_dtypes(case)]
+    dt = time.perf_counter() - t0
+    for status in ("failed", "passed", "not_applicable"):
+        hits = [r for r in results if r.status == status]
+        if hits:
+            best = hits[0]
+            if status == "passed":
+                abs_ = [r.max_abs for r in hits if r.max_abs is not None]
+                rel = [r.max_rel for r in hits if r.max_rel is not None]
+                best = Result("passed", "", max(abs_) if abs_ else None, max(rel) if rel else None)
+            return best, dt
+    return Result("not_applicable", "no dtype"), dt
