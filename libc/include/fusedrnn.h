@@ -250,6 +250,97 @@ FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_dropout_keep(uint64_t seed, int64_t lay
                                                       int64_t index, double p,
                                                       int32_t *keep);
 
+/* ---- one step of one cell (Gluon's RNNCell, LSTMCell, GRUCell) --------- */
+/*
+ * A single time step of a single recurrent cell for a batch of N rows, with
+ * the cell's own weights (not the flat vector of the fused operator):
+ *
+ *   i2h_weight (G*H, I)   h2h_weight (G*H, H)   i2h_bias, h2h_bias (G*H,)
+ *
+ * G = 1 (FUSEDRNN_CELL_RNN), 4 (LSTM, gate blocks i, f, g, o) or 3 (GRU,
+ * blocks r, z, n). With gx = x W_i2h^T + b_i2h and gh = h W_h2h^T + b_h2h,
+ * act = activation and ract = recurrent_activation:
+ *
+ *   RNN   h' = act(gx + gh)
+ *   LSTM  i, f, o = ract(gx + gh) on their blocks, g = act(gx + gh) on its
+ *         block; c' = f * c + i * g; h' = o * act(c')
+ *   GRU   r, z = ract(gx + gh) on their blocks;
+ *         n = act(gx_n + r * gh_n)  (reset applied after the matmul);
+ *         h' = (1 - z) * n + z * h
+ *
+ * The RNN cell reads only `activation`; all cells validate both fields.
+ * Gluon's cells use tanh/sigmoid for LSTM and GRU (the defaults set by
+ * fusedrnn_cell_args_init).
+ */
+typedef enum fusedrnn_cell_type {
+    FUSEDRNN_CELL_RNN = 0,  /* G = 1 */
+    FUSEDRNN_CELL_LSTM = 1, /* G = 4 */
+    FUSEDRNN_CELL_GRU = 2   /* G = 3 */
+} fusedrnn_cell_type;
+
+typedef enum fusedrnn_activation {
+    FUSEDRNN_ACT_TANH = 0,
+    FUSEDRNN_ACT_RELU = 1,     /* max(v, 0); NaN stays NaN */
+    FUSEDRNN_ACT_SIGMOID = 2,  /* 1 / (1 + exp(-v)) */
+    FUSEDRNN_ACT_SOFTSIGN = 3, /* v / (1 + |v|) */
+    FUSEDRNN_ACT_SOFTRELU = 4  /* log(1 + exp(v)); v itself when v > 20 */
+} fusedrnn_activation;
+
+/*
+ * Arguments of one cell step. Arrays are dense, C-contiguous, of `dtype`
+ * and owned by the caller. Start from fusedrnn_cell_args_init(), which sets
+ * struct_size, cell = FUSEDRNN_CELL_RNN, activation = FUSEDRNN_ACT_TANH,
+ * recurrent_activation = FUSEDRNN_ACT_SIGMOID and zeros everything else.
+ *
+ *   x         (N, I)          required
+ *   h         (N, H)          NULL means zeros
+ *   c         (N, H)          LSTM only; NULL means zeros
+ *   i2h_weight, h2h_weight, i2h_bias, h2h_bias   required, shapes above
+ *   h_out     (N, H)          required: the new h (also the cell's output)
+ *   c_out     (N, H)          required for LSTM, must be NULL otherwise
+ *   workspace / workspace_bytes   >= fusedrnn_cell_workspace_size
+ *
+ * Status codes: FUSEDRNN_ERR_BAD_MODE for an unknown cell type or
+ * activation; BAD_DTYPE, BAD_BATCH, BAD_INPUT_SIZE, BAD_HIDDEN_SIZE for the
+ * sizes; OVERFLOW / TOO_LARGE when a size does not fit; UNEXPECTED_CELL_STATE
+ * for c or c_out given to a non-LSTM cell (and NULL_POINTER for a missing
+ * c_out on LSTM); WORKSPACE_TOO_SMALL; OVERLAP when an output or the
+ * workspace overlaps an input or another output. On any error status
+ * nothing has been written.
+ */
+typedef struct fusedrnn_cell_args {
+    uint32_t struct_size;
+    int32_t cell;                 /* fusedrnn_cell_type */
+    int32_t dtype;                /* fusedrnn_dtype */
+    int32_t activation;           /* fusedrnn_activation */
+    int32_t recurrent_activation; /* fusedrnn_activation (LSTM and GRU gates) */
+    int64_t batch;                /* N >= 1 */
+    int64_t input_size;           /* I >= 1 */
+    int64_t hidden_size;          /* H >= 1 */
+    const void *x;
+    const void *h;
+    const void *c;
+    const void *i2h_weight;
+    const void *h2h_weight;
+    const void *i2h_bias;
+    const void *h2h_bias;
+    void *h_out;
+    void *c_out;
+    void *workspace;
+    size_t workspace_bytes;
+} fusedrnn_cell_args;
+
+FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_cell_args_init(fusedrnn_cell_args *args);
+
+/* Scratch bytes fusedrnn_cell_step needs for these arguments (reads only the
+ * type, dtype, activations and sizes; pointers are not looked at). */
+FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_cell_workspace_size(const fusedrnn_cell_args *args,
+                                                             size_t *bytes);
+
+/* One step: writes h_out (and c_out for LSTM). Runs on the calling thread
+ * (plus whatever threads the BLAS library uses for its GEMMs). */
+FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_cell_step(const fusedrnn_cell_args *args);
+
 #ifdef __cplusplus
 }
 #endif
