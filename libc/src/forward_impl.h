@@ -1,8 +1,10 @@
 /* Type-generic forward pass, compiled once per dtype by forward_f32.c and
  * forward_f64.c, so float64 never rounds through float32. The includer
- * defines REAL, SUF(name), GEMM, R_EXP, R_TANH, R_FMIN, R_FMAX. Layout:
- * the job struct and GEMM wrapper here, the gate kernels in gates_impl.h,
- * then one direction of one layer (run_dir) and the layer loop. */
+ * defines REAL, SUF(name), GEMM, GEMV, R_FMIN, R_FMAX, and either
+ * FRNN_VECTOR_F32 (float32) or R_EXP and R_TANH (see gates_impl.h).
+ * Layout: the job struct and BLAS wrappers here, the gate kernels in
+ * gates_impl.h, then one direction of one layer in two phases (dir_input,
+ * dir_recur) and the layer loop. */
 #include <string.h>
 
 #include <cblas.h>
@@ -38,21 +40,53 @@ static void SUF(gemm)(int64_t m, int64_t n, int64_t k, const REAL *a, int64_t ld
 
 #include "gates_impl.h"
 
-static void SUF(run_dir)(void *arg)
+/* Small batches (up to FRNN_GEMV_MAX_ROWS rows) take the recurrent
+ * products row by row as GEMVs: OpenBLAS's GEMM packs all of B on every
+ * call, which costs more than the product itself when A has a few rows
+ * (measured: 2 to 6 times slower for 1 to 4 rows). Chosen by shape alone,
+ * so deterministic. */
+static int SUF(matmul_serial)(int64_t m, int64_t n, int64_t k)
+{
+    if (m <= FRNN_GEMV_MAX_ROWS) return frnn_blas_serial_gemv((double)n * (double)k);
+    return frnn_blas_serial_gemm((double)m * (double)n * (double)k);
+}
+
+/* C = A * B^T, A (m, k), B (n, k), C (m, n), all row-major and dense. */
+static void SUF(matmul)(int64_t m, int64_t n, int64_t k, const REAL *a, const REAL *b,
+                        REAL *c)
+{
+    if (m > FRNN_GEMV_MAX_ROWS) {
+        SUF(gemm)(m, n, k, a, k, b, k, (REAL)0, c, n);
+        return;
+    }
+    for (int64_t row = 0; row < m; row++)
+        GEMV(CblasRowMajor, CblasNoTrans, (blasint)n, (blasint)k, (REAL)1, b, (blasint)k,
+             a + row * k, 1, (REAL)0, c + row * n, 1);
+}
+
+/* Phase 1 of one direction of one layer: the input term for all steps in
+ * one GEMM on top of the bias rows. b_hh is folded in except for GRU's n
+ * gate, where it sits inside r * (.). */
+static void SUF(dir_input)(void *arg)
 {
     const SUF(job) *j = arg;
     const fusedrnn_desc *d = j->d;
-    const int64_t T = j->T, N = j->N, TN = T * N, H = d->H, GH = d->GH, R = d->R,
-                  P = d->P;
+    const int64_t TN = j->T * j->N, H = d->H, GH = d->GH;
     const int gru = d->cfg.mode == FUSEDRNN_GRU;
 
-    /* Input term for all steps in one GEMM on top of the bias rows. b_hh is
-     * folded in except for GRU's n gate, where it sits inside r * (.). */
     for (int64_t k = 0; k < GH; k++)
         j->gx[k] = (gru && k >= 2 * H) ? j->b_ih[k] : j->b_ih[k] + j->b_hh[k];
     for (int64_t row = 1; row < TN; row++)
         memcpy(j->gx + row * GH, j->gx, (size_t)GH * sizeof(REAL));
     SUF(gemm)(TN, GH, j->in_cols, j->in, j->in_cols, j->w_ih, j->in_cols, (REAL)1, j->gx, GH);
+}
+
+/* Phase 2: the recurrence over the time steps. */
+static void SUF(dir_recur)(void *arg)
+{
+    const SUF(job) *j = arg;
+    const fusedrnn_desc *d = j->d;
+    const int64_t T = j->T, N = j->N, H = d->H, GH = d->GH, R = d->R, P = d->P;
 
     if (j->hx) memcpy(j->h, j->hx, (size_t)(N * R) * sizeof(REAL));
     else memset(j->h, 0, (size_t)(N * R) * sizeof(REAL));
@@ -65,15 +99,40 @@ static void SUF(run_dir)(void *arg)
 
     for (int64_t s = 0; s < T; s++) {
         const int64_t t = j->dir ? T - 1 - s : s;
-        SUF(gemm)(N, GH, R, j->h, R, j->w_hh, R, (REAL)0, j->gh, GH);
+        SUF(matmul)(N, GH, R, j->h, j->w_hh, j->gh);
         SUF(step)(j, t);
         if (P) {
-            SUF(gemm)(N, P, H, j->hf, H, j->w_hr, H, (REAL)0, j->r, P);
+            SUF(matmul)(N, P, H, j->hf, j->w_hr, j->r);
             SUF(project_out)(j, t);
         }
     }
     if (j->hy) memcpy(j->hy, j->h, (size_t)(N * R) * sizeof(REAL));
     if (j->cy) memcpy(j->cy, j->c, (size_t)(N * H) * sizeof(REAL));
+}
+
+static void SUF(run_dir)(void *arg)
+{
+    SUF(dir_input)(arg);
+    SUF(dir_recur)(arg);
+}
+
+/* Both directions of a layer. Each phase runs on two threads only where
+ * that does not fight OpenBLAS's own threads for the cores
+ * (frnn_pair_parallel); at most one worker thread per layer. */
+static void SUF(run_pair)(SUF(job) jobs[2], int max_threads)
+{
+    const fusedrnn_desc *d = jobs[0].d;
+    const int64_t N = jobs[0].N, GH = d->GH, P = d->P;
+    const double input_mnk = (double)jobs[0].T * (double)N * (double)GH * (double)jobs[0].in_cols;
+    const int par_recur = frnn_pair_parallel(
+        max_threads, SUF(matmul_serial)(N, GH, d->R) && (!P || SUF(matmul_serial)(N, P, d->H)));
+    if (par_recur && frnn_pair_parallel(max_threads, frnn_blas_serial_gemm(input_mnk))) {
+        frnn_run_pair(SUF(run_dir), &jobs[0], SUF(run_dir), &jobs[1], 1);
+        return;
+    }
+    SUF(dir_input)(&jobs[0]);
+    SUF(dir_input)(&jobs[1]);
+    frnn_run_pair(SUF(dir_recur), &jobs[0], SUF(dir_recur), &jobs[1], par_recur);
 }
 
 /* Inverted dropout on a TNC layer output; the index is the TNC position. */
@@ -153,7 +212,7 @@ fusedrnn_status SUF(frnn_forward)(const fusedrnn_desc *d, const frnn_plan *pl,
             j->clip_max = (REAL)d->cfg.clip_max;
         }
         if (D == 2)
-            frnn_run_pair(SUF(run_dir), &jobs[0], SUF(run_dir), &jobs[1], a->max_threads != 1);
+            SUF(run_pair)(jobs, a->max_threads);
         else
             SUF(run_dir)(&jobs[0]);
 

@@ -52,6 +52,23 @@ int frnn_keep(uint64_t seed, uint32_t layer, uint64_t index, double p);
 void frnn_run_pair(void (*fa)(void *), void *a, void (*fb)(void *), void *b,
                    int parallel);
 
+/* Batches up to this size take the recurrent products row by row as
+ * GEMVs (forward_impl.h). */
+#define FRNN_GEMV_MAX_ROWS 4
+
+/* Whether OpenBLAS will run a GEMM of m*n*k = mnk, or a GEMV of an (m, n)
+ * matrix (mn = m*n), on the calling thread alone: it is single-threaded,
+ * or the product is below its own threading threshold. Reads OpenBLAS's
+ * thread count, never sets it. */
+int frnn_blas_serial_gemm(double mnk);
+int frnn_blas_serial_gemv(double mn);
+
+/* Whether to run two independent jobs on two threads: only with
+ * max_threads != 1, at least two CPUs, and when their BLAS calls are
+ * serial (else two sets of OpenBLAS threads would oversubscribe the
+ * cores). Results are the same either way. */
+int frnn_pair_parallel(int max_threads, int blas_serial);
+
 fusedrnn_status frnn_forward_f32(const fusedrnn_desc *d, const frnn_plan *pl,
                                  const fusedrnn_forward_args *a,
                                  unsigned char *ws, unsigned char *rs);
