@@ -290,6 +290,65 @@ class _RNNLayer(HybridBlock):
             if param.is_deferred:
                 param._finish_deferred_init()
 
+    _loadable_dtypes = _DTYPES      # load_parameters(dtype_source='saved') may set only these
+
+    def _params_loaded(self):
+        # after load_parameters (dtype_source='saved' may change dtypes): keep
+        # state_info's dtype in step with the parameters when they agree
+        dtypes = {p.dtype for p in self._reg_params.values() if p.is_initialized}
+        if len(dtypes) == 1:
+            self._dtype = dtypes.pop().name
+
+    def unfuse(self):
+        """The equivalent stack of cells, sharing this layer's Parameter objects.
+
+        A :class:`~fusedrnn.gluon.rnn.HybridSequentialRNNCell` (prefix and
+        parameters of this layer) holding one cell per layer, named
+        ``l{i}_`` (a :class:`~fusedrnn.gluon.rnn.BidirectionalCell` of
+        ``l{i}_`` and ``r{i}_`` cells when bidirectional), with a
+        :class:`~fusedrnn.gluon.rnn.DropoutCell` after every layer but the
+        last when ``dropout`` is set. Unroll it with ``layout`` and
+        ``merge_outputs=True`` to get this layer's output. Projection and
+        state clipping have no cell counterpart and are refused.
+        """
+        from .rnn_cell import (BidirectionalCell, DropoutCell, GRUCell,
+                               HybridSequentialRNNCell, LSTMCell, RNNCell)
+        if self._projection_size:
+            raise InvalidArgumentError('unfuse() does not support an LSTM with projection '
+                                       '(projection_size=%d): no cell has a projection'
+                                       % self._projection_size)
+        if self._lstm_state_clip_min is not None:
+            raise InvalidArgumentError('unfuse() does not support LSTM state clipping '
+                                       '(state_clip_min/state_clip_max): no cell clips')
+
+        def make_cell(prefix, input_size):
+            inits = dict(i2h_weight_initializer=self._i2h_weight_initializer,
+                         h2h_weight_initializer=self._h2h_weight_initializer,
+                         i2h_bias_initializer=self._i2h_bias_initializer,
+                         h2h_bias_initializer=self._h2h_bias_initializer,
+                         input_size=input_size, prefix=prefix)
+            if self._mode == 'lstm':
+                return LSTMCell(self._hidden_size, **inits)
+            if self._mode == 'gru':
+                return GRUCell(self._hidden_size, **inits)
+            return RNNCell(self._hidden_size, activation=self._mode[4:], **inits)
+
+        stack = HybridSequentialRNNCell(prefix=self.prefix, params=self.params)
+        with stack.name_scope():
+            input_size = self._input_size
+            for i in range(self._num_layers):
+                if self._dir == 2:
+                    stack.add(BidirectionalCell(make_cell('l%d_' % i, input_size),
+                                                make_cell('r%d_' % i, input_size)))
+                else:
+                    stack.add(make_cell('l%d_' % i, input_size))
+                if self._dropout and i != self._num_layers - 1:
+                    stack.add(DropoutCell(self._dropout))
+                input_size = self._hidden_size * self._dir
+        return stack
+
+    _unfuse = unfuse   # MXNet's (private) spelling
+
     def cast(self, dtype):
         if np.dtype(dtype) not in _DTYPES:
             raise InvalidArgumentError('dtype must be float32 or float64, got %r' % (dtype,))
