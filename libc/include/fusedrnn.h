@@ -250,6 +250,19 @@ FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_dropout_keep(uint64_t seed, int64_t lay
                                                       int64_t index, double p,
                                                       int32_t *keep);
 
+/* The bulk form: keep[i] (0 or 1) = fusedrnn_dropout_keep(seed, stream,
+ * offset + i, p) for i < count. The bindings draw the masks of DropoutCell
+ * and ZoneoutCell with it, so Python and Perl drop the same elements. */
+FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_dropout_mask(uint64_t seed, int64_t stream,
+                                                      int64_t offset, int64_t count,
+                                                      double p, uint8_t *keep);
+
+/* The index-th seed of a training run keyed by `seed` (docs/c-api.md):
+ * a separate Philox domain from the masks, so derived seeds and mask words
+ * never coincide by construction. */
+FUSEDRNN_PUBLIC fusedrnn_status fusedrnn_derive_seed(uint64_t seed, uint64_t index,
+                                                     uint64_t *out);
+
 /* ---- one step of one cell (Gluon's RNNCell, LSTMCell, GRUCell) --------- */
 /*
  * A single time step of a single recurrent cell for a batch of N rows, with

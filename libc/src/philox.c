@@ -46,3 +46,27 @@ fusedrnn_status fusedrnn_dropout_keep(uint64_t seed, int64_t layer, int64_t inde
     *keep = frnn_keep(seed, (uint32_t)layer, (uint64_t)index, p);
     return FUSEDRNN_OK;
 }
+
+fusedrnn_status fusedrnn_dropout_mask(uint64_t seed, int64_t stream, int64_t offset,
+                                      int64_t count, double p, uint8_t *keep)
+{
+    if (!(p >= 0.0 && p < 1.0)) return FUSEDRNN_ERR_BAD_DROPOUT;
+    if (stream < 0 || stream > (int64_t)UINT32_MAX) return FUSEDRNN_ERR_BAD_NUM_LAYERS;
+    if (offset < 0 || count < 0 || offset > INT64_MAX - count) return FUSEDRNN_ERR_OVERFLOW;
+    if (count > 0 && keep == NULL) return FUSEDRNN_ERR_NULL_POINTER;
+    for (int64_t i = 0; i < count; i++)
+        keep[i] = (uint8_t)frnn_keep(seed, (uint32_t)stream, (uint64_t)(offset + i), p);
+    return FUSEDRNN_OK;
+}
+
+fusedrnn_status fusedrnn_derive_seed(uint64_t seed, uint64_t index, uint64_t *out)
+{
+    if (out == NULL) return FUSEDRNN_ERR_NULL_POINTER;
+    /* Counter word 3 is 0 for every mask and 1 here: a separate domain. */
+    const uint32_t ctr[4] = {(uint32_t)index, (uint32_t)(index >> 32), 0, 1};
+    const uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+    uint32_t x[4];
+    frnn_philox4x32_10(ctr, key, x);
+    *out = (uint64_t)x[0] | ((uint64_t)x[1] << 32);
+    return FUSEDRNN_OK;
+}

@@ -43,4 +43,32 @@ void test_philox(void)
     CHECK_ST(fusedrnn_dropout_keep(1, -1, 0, 0.5, &keep), FUSEDRNN_ERR_BAD_NUM_LAYERS);
     CHECK_ST(fusedrnn_dropout_keep(1, (int64_t)1 << 32, 0, 0.5, &keep), FUSEDRNN_ERR_BAD_NUM_LAYERS);
     CHECK_ST(fusedrnn_dropout_keep(1, 0, -1, 0.5, &keep), FUSEDRNN_ERR_OVERFLOW);
+
+    /* The bulk mask is the keep stream, element by element. */
+    uint8_t mask[257];
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, 1000, 257, 0.4, mask), FUSEDRNN_OK);
+    int same = 1;
+    for (int64_t i = 0; i < 257; i++) {
+        int32_t k = -1;
+        fusedrnn_dropout_keep(seed, 5, 1000 + i, 0.4, &k);
+        same &= mask[i] == (uint8_t)k;
+    }
+    CHECK(same);
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, 0, 0, 0.4, NULL), FUSEDRNN_OK);
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, 0, 1, 0.4, NULL), FUSEDRNN_ERR_NULL_POINTER);
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, -1, 1, 0.4, mask), FUSEDRNN_ERR_OVERFLOW);
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, INT64_MAX, 2, 0.4, mask), FUSEDRNN_ERR_OVERFLOW);
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, 0, -1, 0.4, mask), FUSEDRNN_ERR_OVERFLOW);
+    CHECK_ST(fusedrnn_dropout_mask(seed, -1, 0, 1, 0.4, mask), FUSEDRNN_ERR_BAD_NUM_LAYERS);
+    CHECK_ST(fusedrnn_dropout_mask(seed, 5, 0, 1, 1.0, mask), FUSEDRNN_ERR_BAD_DROPOUT);
+
+    /* Derived seeds: known answers computed independently (fusedrnn.philox, NumPy). */
+    uint64_t derived = 0;
+    CHECK_ST(fusedrnn_derive_seed(0, 0, &derived), FUSEDRNN_OK);
+    CHECK(derived == 0x1348e23f2dce73e5ull);
+    CHECK_ST(fusedrnn_derive_seed(12345, 7, &derived), FUSEDRNN_OK);
+    CHECK(derived == 0x7d7a466302659a72ull);
+    CHECK_ST(fusedrnn_derive_seed(UINT64_MAX, ((uint64_t)1 << 40) + 3, &derived), FUSEDRNN_OK);
+    CHECK(derived == 0xf0f44d6991a1fff7ull);
+    CHECK_ST(fusedrnn_derive_seed(1, 2, NULL), FUSEDRNN_ERR_NULL_POINTER);
 }

@@ -26,6 +26,7 @@ import threading
 import numpy as np
 
 from . import random as _random
+from .. import streams as _streams
 
 __all__ = ['train_mode', 'predict_mode', 'is_training', 'derive_seed', 'resolve']
 
@@ -35,11 +36,10 @@ _SEED_MASK = (1 << 64) - 1
 def derive_seed(base_seed, index):
     """The op seed used for the ``index``-th draw inside ``train_mode(seed=base_seed)``.
 
-    Computed with :class:`numpy.random.SeedSequence`, whose output is stable
-    across numpy versions.
+    The C core's fusedrnn_derive_seed (Philox, docs/c-api.md), so the Perl
+    binding derives the same seeds.
     """
-    seq = np.random.SeedSequence(int(base_seed) & _SEED_MASK, spawn_key=(int(index),))
-    return int(seq.generate_state(1, dtype=np.uint64)[0])
+    return _streams.derive_seed(int(base_seed) & _SEED_MASK, int(index))
 
 
 class _Mode:

@@ -38,14 +38,17 @@ They act only in training mode. Each step of a DropoutCell or ZoneoutCell
 (and each whole-tensor DropoutCell unroll) takes one seed from the current
 mode (:func:`fusedrnn.gluon.mode.resolve`: ``train_mode(seed=s)`` gives the
 k-th draw ``derive_seed(s, k)``) and draws its masks from
-``numpy.random.default_rng(seed)`` with ``rng.random(shape) >= p`` meaning
-"keep". The masks are therefore reproducible for a given seed, but are not
+the core's Philox keep stream (:func:`fusedrnn.streams.dropout_mask`): the
+k-th mask of a step is stream k under the step's seed. The masks are
+reproducible for a given seed, identical in the Perl binding, and not
 MXNet's random streams.
 """
 import contextlib
 import numbers
 
 import numpy as np
+
+from ..streams import dropout_mask
 
 from . import mode as _mode
 from ._cell_kernel import ACTIVATIONS, cell_step
@@ -76,10 +79,25 @@ def _mode_override(training, seed):
         yield
 
 
+class _StepMasks:
+    """The masks of one masked step: the k-th mask drawn is stream k of the
+    core's Philox keep stream under this step's seed (docs/c-api.md), so the
+    Perl binding draws the very same masks."""
+
+    def __init__(self, seed):
+        self._seed = seed
+        self._stream = 0
+
+    def keep(self, shape, p):
+        mask = dropout_mask(self._seed, self._stream, shape, p)
+        self._stream += 1
+        return mask
+
+
 def _draw_rng():
-    """A numpy Generator for one masked step, or None outside training."""
+    """The mask source of one masked step, or None outside training."""
     training, seed = _mode.resolve()
-    return np.random.default_rng(seed) if training else None
+    return _StepMasks(seed) if training else None
 
 
 def _positive_int(value, what):
@@ -763,7 +781,7 @@ class DropoutCell(HybridRecurrentCell):
                 raise InvalidArgumentError('axes %r do not fit an input of %d dimensions'
                                            % (self.axes, x.ndim))
             shape[a] = 1
-        keep = rng.random(tuple(shape)) >= self.rate
+        keep = rng.keep(tuple(shape), self.rate)
         scale = x.dtype.type(1.0 / (1.0 - self.rate))
         return np.where(keep, x * scale, x.dtype.type(0))
 

@@ -91,14 +91,14 @@ class ZoneoutCell(ModifierCell):
         if self.zoneout_outputs or self.zoneout_states:
             rng = _draw_rng()
         if rng is not None:
-            # one generator per step: the output mask first, then one per state
+            # one seed per step: the output mask is stream 0, then one stream per state
             if self.zoneout_outputs:
-                keep = rng.random(output.shape) >= self.zoneout_outputs
+                keep = rng.keep(output.shape, self.zoneout_outputs)
                 output = np.where(keep, output, prev)
             if self.zoneout_states:
                 mixed = []
                 for new, old in zip(new_states, states):
-                    keep = rng.random(np.shape(new)) >= self.zoneout_states
+                    keep = rng.keep(np.shape(new), self.zoneout_states)
                     mixed.append(np.where(keep, new, old))
                 new_states = mixed
         self._prev_output = output
