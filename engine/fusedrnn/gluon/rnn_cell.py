@@ -570,7 +570,21 @@ def _contains_bidirectional(cell):
                if isinstance(c, RecurrentCell))
 
 
-class _SequentialMixin:
+class _ChildStatesMixin:
+    """States of a container cell: its children's state lists, concatenated."""
+
+    def state_info(self, batch_size=0):
+        return [info for cell in self._children.values() for info in cell.state_info(batch_size)]
+
+    def _begin_state(self, batch_size=0, func=zeros, **kwargs):
+        states = []
+        for cell in self._children.values():
+            cell._check_unmodified()
+            states.extend(cell._begin_state(batch_size, func, **kwargs))
+        return states
+
+
+class _SequentialMixin(_ChildStatesMixin):
     """Shared behaviour of SequentialRNNCell and HybridSequentialRNNCell."""
 
     def __repr__(self):
@@ -590,16 +604,6 @@ class _SequentialMixin:
 
     def __len__(self):
         return len(self._children)
-
-    def state_info(self, batch_size=0):
-        return [info for cell in self._children.values() for info in cell.state_info(batch_size)]
-
-    def _begin_state(self, batch_size=0, func=zeros, **kwargs):
-        states = []
-        for cell in self._children.values():
-            cell._check_unmodified()
-            states.extend(cell._begin_state(batch_size, func, **kwargs))
-        return states
 
     def _step(self, inputs, states):
         if any(_contains_bidirectional(c) for c in self._children.values()):
@@ -666,7 +670,7 @@ class HybridSequentialRNNCell(_SequentialMixin, HybridRecurrentCell):
     """:class:`SequentialRNNCell` for hybrid cells (what ``unfuse()`` builds)."""
 
 
-class BidirectionalCell(HybridRecurrentCell):
+class BidirectionalCell(_ChildStatesMixin, HybridRecurrentCell):
     """Runs ``l_cell`` forward and ``r_cell`` backward in time; outputs concatenated.
 
     Only :meth:`unroll` works: a bidirectional cell cannot be stepped.
@@ -695,16 +699,6 @@ class BidirectionalCell(HybridRecurrentCell):
 
     def forward(self, inputs, states):
         raise NotImplementedError('BidirectionalCell cannot be stepped; use unroll()')
-
-    def state_info(self, batch_size=0):
-        return [info for cell in self._children.values() for info in cell.state_info(batch_size)]
-
-    def _begin_state(self, batch_size=0, func=zeros, **kwargs):
-        states = []
-        for cell in self._children.values():
-            cell._check_unmodified()
-            states.extend(cell._begin_state(batch_size, func, **kwargs))
-        return states
 
     def _unroll(self, length, inputs, begin_state, layout, merge_outputs, valid_length):
         self.reset()
