@@ -32,7 +32,7 @@ def test_make_cases_is_deterministic_and_up_to_date():
 def test_every_operator_level_numeric_case_materialises():
     for _, case in core.load_cases():
         for dtype in core.case_dtypes(case):
-            if case["kind"] == "numeric":
+            if case["kind"] == "numeric" and case["level"] == "operator":
                 inputs = core.make_inputs(case, dtype)
                 assert inputs["data"].dtype == np.dtype(dtype)
                 again = core.make_inputs(case, dtype)
@@ -86,3 +86,51 @@ def test_export_writes_cases_npy_and_checksums(tmp_path):
     assert {c["id"] for c in case["claims"]} >= {"op.clip.clamp"}
     y = np.load(tmp_path / "op.lstm.clip.f64" / case["expected"]["output"]["file"])
     assert list(y.shape) == case["expected"]["output"]["shape"]
+
+
+def test_layer_and_cell_numeric_cases_materialise_and_name_their_outputs():
+    for _, case in core.load_cases():
+        if case["level"] not in ("layer", "cell") or case["kind"] != "numeric":
+            continue
+        assert case["outputs"], case["id"]
+        for dtype in core.case_dtypes(case):
+            inputs = core.make_inputs(case, dtype)
+            again = core.make_inputs(case, dtype)
+            assert all(core.bitwise_equal(inputs[k], again[k]) for k in inputs), case["id"]
+
+
+def test_every_layer_and_cell_claim_has_a_case_or_is_marked_uncheckable():
+    claims = core.load_claims()
+    cited = {cid for _, c in core.load_cases() for cid in c["claims"]}
+    for cid, claim in claims.items():
+        if claim["level"] in ("layer", "cell"):
+            assert cid in cited or (claim.get("checkable") is False and claim.get("why")), cid
+        if claim.get("checkable") is False:
+            assert cid not in cited, f"{cid} is marked uncheckable but has cases"
+
+
+def test_discrepancies_page_is_generated_from_the_claims():
+    import discrepancies
+    with open(discrepancies.TARGET, encoding="utf-8") as f:
+        assert f.read() == discrepancies.render(), \
+            "docs/discrepancies.md is stale: run conformance/tools/discrepancies.py"
+
+
+def test_python_process_adapter_runs_a_cell_script():
+    a = core.open_adapter("python-process")
+    try:
+        assert {"layer", "cell"} <= set(a.info["levels"]) and "script" in a.info["kinds"]
+        config = {"actions": [{"do": "build", "block": {"class": "GRUCell", "args": [3],
+                                                         "kwargs": {"input_size": 2}}},
+                              {"do": "initialize"}, {"do": "state_info", "batch_size": 4},
+                              {"do": "step", "inputs": "x"}]}
+        r = a.call("script", "t", "cell", config, {"x": np.ones((4, 2), np.float32)})
+        res = r["results"]
+        assert res[2] == [{"shape": [4, 3], "__layout__": "NC"}]
+        assert res[3][0].shape == (4, 3) and res[3][0].dtype == np.float32
+        bad = {"actions": [{"do": "build", "block": {"class": "LSTM", "args": [6],
+                                                      "kwargs": {"layout": "TCN"}}}]}
+        r = a.call("script", "t", "layer", bad, {})
+        assert r["error"]["action"] == 0 and "Invalid layout TCN" in r["error"]["message"]
+    finally:
+        a.close()

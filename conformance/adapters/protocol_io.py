@@ -50,7 +50,35 @@ def decode_value(value):
     return value
 
 
+def encode_results(value):
+    """Script results as JSON: arrays become {"$array": array}, tuples lists."""
+    if isinstance(value, np.ndarray):
+        return {"$array": encode_array(value)}
+    if isinstance(value, (list, tuple)):
+        return [encode_results(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode_results(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def decode_results(value):
+    if isinstance(value, dict):
+        if set(value) == {"$array"}:
+            return decode_array(value["$array"])
+        return {k: decode_results(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode_results(v) for v in value]
+    return value
+
+
 def error_response(exc):
+    index = getattr(exc, "index", None)
+    if index is not None and getattr(exc, "exc", None) is not None:
+        response = error_response(exc.exc)
+        response["error"]["action"] = index
+        return response
     names = [c.__name__ for c in type(exc).__mro__ if c not in (object, BaseException)]
     module = type(exc).__module__
     qual = type(exc).__name__ if module == "builtins" else f"{module.split('.')[0]}.{type(exc).__name__}"
@@ -80,6 +108,8 @@ def handle(handler, request):
         return error_response(exc)
     if "outputs" in result:
         return {"outputs": {k: encode_array(v) for k, v in result["outputs"].items()}}
+    if "results" in result:
+        return {"results": encode_results(result["results"])}
     return result
 
 

@@ -1,4 +1,7 @@
-"""The `python` implementation: fusedrnn.rnn and friends behind protocol v1.
+"""The `python` implementation: fusedrnn.rnn, fusedrnn.gluon and friends behind protocol v1.
+
+Operator level: fusedrnn.rnn. Layer and cell levels: scripts (call kind
+`script`) run against fusedrnn.gluon.rnn, see GluonScript.
 
 Used in process by the runner (PythonHandler) and runnable as a process:
     python conformance/adapters/python_adapter.py [--reference]
@@ -40,12 +43,16 @@ class PythonHandler:
 
     def hello(self):
         return {"implementation": self.name, "version": self.fusedrnn.__version__,
-                "levels": ["operator"],
-                "kinds": ["forward", "param_size", "param_layout", "dropout_keep", "philox"],
+                "levels": ["operator"] if self.reference else ["operator", "layer", "cell"],
+                "kinds": ["forward", "param_size", "param_layout", "dropout_keep", "philox", "script"],
                 "error_types": "python"}
 
     def run(self, kind, config, inputs, level="operator"):
-        if level != "operator":
+        if level in ("layer", "cell") and not self.reference:
+            if kind != "script":
+                raise NotApplicable(f"call kind {kind!r} at level {level!r}")
+            return {"results": GluonScript(config, inputs).run()}
+        if level != "operator" or kind == "script":
             raise NotApplicable(f"level {level!r}")
         unknown = set(inputs) - set(INPUT_NAMES)
         if unknown:
@@ -80,6 +87,299 @@ class PythonHandler:
             words = self.fusedrnn.philox.philox4x32_10(config["counter"], config["key"])
             return {"attributes": {"philox": [f"{int(w):08x}" for w in words]}}
         raise NotApplicable(f"call kind {kind!r}")
+
+
+# ---------------------------------------------------------------------------
+# layer and cell levels: scripts (docs/conformance-protocol.md, "Scripts")
+# ---------------------------------------------------------------------------
+
+class ScriptError(Exception):
+    """An error raised by one action of a script; carries the action's index."""
+
+    def __init__(self, index, exc):
+        super().__init__(str(exc))
+        self.index = index
+        self.exc = exc
+
+
+def _jsonable(value):
+    """A constructor default or attribute as JSON (tuples become lists, functions their name)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if callable(value):
+        return getattr(value, "__name__", repr(value))
+    return repr(value)
+
+
+def _signature(fn, drop_first=True):
+    import inspect
+    params = list(inspect.signature(fn).parameters.values())
+    if drop_first and params and params[0].name == "self":
+        params = params[1:]
+    positional, keyword, var_keyword = [], {}, None
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            positional.append([p.name] if p.default is p.empty else [p.name, _jsonable(p.default)])
+        elif p.kind is p.KEYWORD_ONLY:
+            keyword[p.name] = None if p.default is p.empty else _jsonable(p.default)
+        elif p.kind is p.VAR_KEYWORD:
+            var_keyword = p.name
+    out = {"positional": positional, "keyword": keyword}
+    if var_keyword:
+        out["var_keyword"] = var_keyword
+    return out
+
+
+class GluonScript:
+    """Runs one layer/cell script against fusedrnn.gluon (one fresh naming context)."""
+
+    STATE_FUNCS = ("zeros", "ones", "$names")
+
+    def __init__(self, config, inputs):
+        import numpy as np
+        from fusedrnn.gluon import rnn
+        self.np = np
+        self.rnn = rnn
+        self.config = config
+        self.inputs = inputs
+        self.blocks = {}
+        self.results = []
+
+    # -- values ---------------------------------------------------------------
+    def _path(self, path):
+        value = self.results
+        for part in str(path).split("/"):
+            value = value[int(part)]
+        return value
+
+    def value(self, v):
+        """Resolve references inside an argument: {"$block"}, {"$input"}, {"$result"}, {"$params"}."""
+        if isinstance(v, dict):
+            if set(v) == {"$block"}:
+                return self.blocks[v["$block"]]
+            if set(v) == {"$input"}:
+                return self.inputs[v["$input"]]
+            if set(v) == {"$result"}:
+                return self._path(v["$result"])
+            if set(v) == {"$params"}:
+                return self.blocks[v["$params"]].collect_params()
+            if set(v) == {"$float"}:
+                return float(v["$float"])
+            return {k: self.value(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        return v
+
+    def arrays(self, spec):
+        """An input name, a list of names, a {"$result"} reference, or null."""
+        if spec is None:
+            return None
+        if isinstance(spec, str):
+            return self.inputs[spec]
+        if isinstance(spec, list):
+            return [self.arrays(s) for s in spec]
+        return self.value(spec)
+
+    def build(self, spec):
+        if spec["class"] == "Block":          # a plain container: {"children": {name: {"$block": ...}}}
+            from fusedrnn.gluon import Block
+            block = Block(**self.value({k: v for k, v in spec.get("kwargs", {}).items() if k != "children"}))
+            for name, child in spec.get("kwargs", {}).get("children", {}).items():
+                block.register_child(self.value(child), name)
+            return block
+        cls = getattr(self.rnn, spec["class"], None)
+        if cls is None or not isinstance(cls, type):
+            raise NotApplicable(f"no class {spec['class']!r}")
+        return cls(*self.value(spec.get("args", [])), **self.value(spec.get("kwargs", {})))
+
+    def block(self, action):
+        return self.blocks[action.get("on", "main")]
+
+    def _prefix_free(self, block, keys):
+        p = block.collect_params().prefix      # the (possibly shared) ParameterDict's prefix
+        return [k[len(p):] if k.startswith(p) else k for k in keys]
+
+    def _ensure_init(self, block):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            block.collect_params().initialize()
+
+    @staticmethod
+    def _state_func(name):
+        import numpy as np
+        if name in (None, "zeros"):
+            return None
+        if name == "ones":
+            return np.ones
+        if name == "$names":
+            return lambda shape=None, name=None, **kw: name
+        raise NotApplicable(f"begin_state func {name!r}")
+
+    def _mode(self, action):
+        kw = {}
+        if "training" in action:
+            kw["training"] = action["training"]
+        if "seed" in action:
+            kw["seed"] = action["seed"]
+        return kw
+
+    # -- actions --------------------------------------------------------------
+    def act(self, a):
+        np = self.np
+        do = a["do"]
+        if do == "build":
+            self.blocks[a.get("name", "main")] = self.build(a["block"])
+            return None
+        b = self.block(a)
+        if do == "signature":
+            what = a.get("of", "constructor")
+            if what == "constructor":
+                return _signature(type(b).__init__)
+            fn = {"call": type(b).forward if not hasattr(b, "unroll") else type(b).__call__,
+                  "forward": type(b).forward, "unroll": getattr(type(b), "unroll", None),
+                  "begin_state": type(b).begin_state, "state_info": type(b).state_info}.get(what)
+            if fn is None:
+                raise NotApplicable(f"signature of {what!r}")
+            return _signature(fn)
+        if do == "repr":
+            return repr(b)
+        if do == "prefix":
+            return b.prefix
+        if do == "params":
+            return [[k, list(p.shape), np.dtype(p.dtype).name]
+                    for k, p in zip(self._prefix_free(b, b.collect_params().keys()),
+                                    b.collect_params().values())]
+        if do == "collect_params":
+            return list(b.collect_params().keys())
+        if do == "state_info":
+            infos = b.state_info(a["batch_size"]) if "batch_size" in a else b.state_info()
+            return [{k: (list(v) if k == "shape" else (np.dtype(v).name if k == "dtype" else v))
+                     for k, v in info.items()} for info in infos]
+        if do == "begin_state":
+            kwargs = dict(self.value(a.get("kwargs", {})))
+            func = self._state_func(a.get("func"))
+            if func is not None:
+                kwargs["func"] = func
+            args = [a["batch_size"]] if "batch_size" in a else []
+            return list(b.begin_state(*args, **kwargs))
+        if do == "initialize":
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                b.initialize(a.get("init"), seed=a.get("seed"), force_reinit=a.get("force", False))
+            return None
+        if do == "set_params":
+            self._ensure_init(b)
+            params = dict(zip(self._prefix_free(b, b.collect_params().keys()), b.collect_params().values()))
+            for key, name in a["params"].items():
+                params[key].set_data(self.inputs[name])
+            return None
+        if do == "get_params":
+            params = dict(zip(self._prefix_free(b, b.collect_params().keys()), b.collect_params().values()))
+            return [params[k].data().copy() for k in a["names"]]
+        if do == "cast":
+            b.cast(a["dtype"])
+            return None
+        if do == "hybridize":
+            b.hybridize()
+            return None
+        if do == "add":
+            b.add(self.blocks[a["child"]])
+            return None
+        if do == "unfuse":
+            self.blocks[a.get("name", "main")] = b.unfuse()
+            return None
+        if do == "call":
+            args = [self.arrays(a["inputs"])]
+            kwargs = self._mode(a)
+            if "states" in a:
+                args.append(self.arrays(a["states"]))
+            if "sequence_length" in a:
+                kwargs["sequence_length"] = self.arrays(a["sequence_length"])
+            out = b(*args, **kwargs)
+            return list(out) if isinstance(out, tuple) else out
+        if do == "step":
+            args = [self.arrays(a["inputs"])]
+            if "states" in a:
+                args.append(self.arrays(a["states"]))
+            out = b(*args, **self._mode(a))
+            return [out[0], list(out[1])]
+        if do == "unroll":
+            kwargs = self._mode(a)
+            for k in ("begin_state", "valid_length"):
+                if k in a:
+                    kwargs[k] = self.arrays(a[k])
+            for k in ("layout", "merge_outputs"):
+                if k in a:
+                    kwargs[k] = a[k]
+            inputs = self.arrays(a["inputs"])
+            if a.get("positional"):
+                names = ("begin_state", "layout", "merge_outputs", "valid_length")
+                pos = [kwargs.pop(n, d) for n, d in zip(names, (None, "NTC", None, None))]
+                outputs, states = b.unroll(a["length"], inputs, *pos, **kwargs)
+            else:
+                outputs, states = b.unroll(a["length"], inputs, **kwargs)
+            return [list(outputs) if isinstance(outputs, (list, tuple)) else outputs, list(states)]
+        if do in ("save_names", "save_load"):
+            import os
+            import tempfile
+            from fusedrnn import mxnet_format
+            fd, path = tempfile.mkstemp(suffix=".params")
+            os.close(fd)
+            try:
+                b.save_parameters(path)
+                names = list(mxnet_format.load(path).keys())
+                if do == "save_names":
+                    return names
+                fresh = self.build(a["block"])
+                fresh.load_parameters(path)
+                mine = b._collect_params_with_prefix()
+                theirs = fresh._collect_params_with_prefix()
+                return all(np.array_equal(mine[k].data(), theirs[k].data()) for k in mine)
+            finally:
+                os.unlink(path)
+        if do == "save_bytes":
+            import os
+            import tempfile
+            fd, path = tempfile.mkstemp(suffix=".params")
+            os.close(fd)
+            try:
+                b.save_parameters(path)
+                with open(path, "rb") as f, open(a["file"], "rb") as g:
+                    return f.read() == g.read()
+            finally:
+                os.unlink(path)
+        if do == "load_parameters":
+            b.load_parameters(a["file"])
+            return None
+        raise NotApplicable(f"action {do!r}")
+
+    def run(self):
+        import contextvars
+        ctx = contextvars.Context()      # automatic prefixes restart at 0 for every script
+        return ctx.run(self._run)
+
+    def _run(self):
+        for spec_name, spec in (self.config.get("blocks") or {}).items():
+            try:
+                self.blocks[spec_name] = self.build(spec)
+            except NotApplicable:
+                raise
+            except Exception as exc:
+                raise ScriptError(-1, exc) from exc
+        for i, action in enumerate(self.config.get("actions", [])):
+            try:
+                self.results.append(self.act(action))
+            except NotApplicable:
+                raise
+            except Exception as exc:
+                raise ScriptError(i, exc) from exc
+        return self.results
 
 
 if __name__ == "__main__":

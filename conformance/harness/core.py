@@ -127,6 +127,13 @@ def make_inputs(case, dtype):
                 raise ValueError(f"unknown distribution {kind!r}")
             default = "int64" if kind in ("integers", "lengths") else dtype
             arrays[name] = np.ascontiguousarray(a.astype(d.get("dtype", default)))
+    fx = case.get("fixture_inputs")
+    if fx:
+        data = np.load(os.path.join(REPO, fx["file"]))
+        for name, key in fx["keys"].items():
+            a = np.asarray(data[key])
+            arrays[name] = np.ascontiguousarray(a.astype(dtype) if a.dtype.kind == "f" and
+                                                name not in fx.get("keep_dtype", []) else a)
     for name, value in (case.get("inputs") or {}).items():
         default = "int64" if name == "sequence_length" else dtype
         arrays[name] = np.ascontiguousarray(np.array(_inline(value), dtype=default))
@@ -279,6 +286,8 @@ class ProcessAdapter(Adapter):
         response = self._send(request)
         if "outputs" in response:
             response = {"outputs": {k: protocol_io.decode_array(v) for k, v in response["outputs"].items()}}
+        if "results" in response:
+            response = {"results": protocol_io.decode_results(response["results"])}
         return response
 
     def close(self):
@@ -360,7 +369,12 @@ def _na(msg):
     return Result("not_applicable", msg)
 
 
+SCRIPT_LEVELS = ("layer", "cell")
+
+
 def call_kind(case):
+    if case["level"] in SCRIPT_LEVELS:
+        return "script"
     if case["kind"] == "attribute":
         return CALL_FOR_QUERY.get(case["query"], "forward")
     return case.get("call", "forward")
@@ -406,6 +420,8 @@ def evaluate(adapter, case, dtype):
         return _na(f"{adapter.name} does not offer call kind {ckind!r}")
     if kind == "error" and info.get("validation") is False:
         return _na(f"{adapter.name} does not check the operator's argument rules")
+    if ckind == "script":
+        return evaluate_script(adapter, case, dtype)
     config = case.get("config") or {}
     inputs = make_inputs(case, dtype) if ckind == "forward" else {}
     response = adapter.call(ckind, case["id"], level, config, inputs)
@@ -481,6 +497,220 @@ def evaluate(adapter, case, dtype):
     if query == "finite_outputs":
         got = all(bool(np.all(np.isfinite(v))) for v in outputs.values())
         return Result("passed") if got == expect else Result("failed", f"all finite = {got}, expected {expect}")
+    raise ValueError(f"unknown query {query!r} in case {case['id']}")
+
+
+# ---------------------------------------------------------------------------
+# layer and cell levels: scripts
+# ---------------------------------------------------------------------------
+
+def with_dtype(value, dtype):
+    """The case config with every "$dtype" string replaced by the dtype being run."""
+    if value == "$dtype":
+        return dtype
+    if isinstance(value, dict):
+        return {k: with_dtype(v, dtype) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_dtype(v, dtype) for v in value]
+    return value
+
+
+def result_at(results, path, inputs=None):
+    """results[i][j]... for path "i/j"; "in:name" is an input array."""
+    if isinstance(path, str) and path.startswith("in:"):
+        return inputs[path[3:]]
+    value = results
+    for part in str(path).split("/"):
+        value = value[int(part)]
+    return value
+
+
+def summarize(value):
+    """Results as JSON for attribute comparison: arrays become {"shape", "dtype"}."""
+    if isinstance(value, np.ndarray):
+        return {"shape": list(value.shape), "dtype": value.dtype.name}
+    if isinstance(value, (list, tuple)):
+        return [summarize(v) for v in value]
+    if isinstance(value, dict):
+        return {k: summarize(v) for k, v in value.items()}
+    return value
+
+
+def matches(actual, expect):
+    """JSON match: "$any" matches anything; {"$contains": {...}} a dict holding those items."""
+    if expect == "$any":
+        return True
+    if isinstance(expect, dict) and set(expect) == {"$contains"}:
+        return isinstance(actual, dict) and all(k in actual and matches(actual[k], v)
+                                                for k, v in expect["$contains"].items())
+    if isinstance(expect, dict):
+        return isinstance(actual, dict) and set(actual) == set(expect) and all(
+            matches(actual[k], v) for k, v in expect.items())
+    if isinstance(expect, list):
+        return isinstance(actual, list) and len(actual) == len(expect) and all(
+            matches(a, e) for a, e in zip(actual, expect))
+    if isinstance(expect, bool) or isinstance(actual, bool):
+        return type(actual) is type(expect) and actual == expect
+    if isinstance(expect, float) and isinstance(actual, (int, float)):
+        return math.isclose(actual, expect, rel_tol=1e-9, abs_tol=1e-12)
+    return actual == expect
+
+
+def _as_arrays(v):
+    return [np.asarray(x, dtype=np.float64) for x in v] if isinstance(v, list) else [np.asarray(v, np.float64)]
+
+
+def check_relation(rel, results, inputs):
+    """One relation of an attribute case with query "checks": '' when it holds, else why."""
+    kind = rel["rel"]
+
+    def get(key):
+        value = result_at(results, rel[key], inputs)
+        if key == "a" and "index" in rel:
+            value = np.asarray(value)[_parse_index(rel["index"])]
+        return value
+
+    if kind in ("json", "json_set"):
+        got = summarize(get("a"))
+        if kind == "json_set":
+            ok = isinstance(got, list) and sorted(map(json.dumps, got)) == sorted(map(json.dumps, rel["value"])) \
+                and len(got) == len(rel["value"])
+        else:
+            ok = matches(got, rel["value"])
+        return "" if ok else f"{rel['a']} = {json.dumps(got)[:400]}, expected {json.dumps(rel['value'])[:400]}"
+    if kind == "shape":
+        got = list(np.shape(get("a")))
+        return "" if got == rel["value"] else f"{rel['a']} has shape {got}, expected {rel['value']}"
+    if kind == "length":
+        got = len(get("a"))
+        return "" if got == rel["value"] else f"{rel['a']} has {got} items, expected {rel['value']}"
+    if kind == "same_mask_along":
+        a = np.asarray(get("a"))
+        zero = a == 0
+        ref = np.take(zero, [0], axis=rel["axis"])
+        return "" if np.all(zero == ref) else f"{rel['a']}: the mask differs along axis {rel['axis']}"
+    if kind in ("equal", "differ"):
+        a, b = get("a"), get("b")
+        same = (all(bitwise_equal(x, y) for x, y in zip(a, b)) and len(a) == len(b)) \
+            if isinstance(a, list) and isinstance(b, list) else (
+            bitwise_equal(a, b) if isinstance(a, np.ndarray) else a == b)
+        if same != (kind == "equal"):
+            return f"{rel['a']} and {rel['b']} are {'identical' if same else 'different'}"
+        return ""
+    if kind == "close":
+        for x, y in zip(_as_arrays(get("a")), _as_arrays(get("b"))):
+            ok, _, _, why = compare(x, y, {"rtol": rel.get("rtol", 1e-9), "atol": rel.get("atol", 1e-11)})
+            if not ok:
+                return f"{rel['a']} vs {rel['b']}: {why}"
+        return ""
+    if kind == "dropout_of":
+        p = rel["p"]
+        (a,), (b,) = _as_arrays(get("a")), _as_arrays(get("b"))
+        kept = np.isclose(a, b / (1 - p), rtol=1e-6, atol=1e-7) & (b != 0)
+        dropped = a == 0
+        if not np.all(kept | dropped):
+            return f"{rel['a']} is not 0 or {rel['b']}/(1-{p}) everywhere"
+        if not (np.any(dropped & (b != 0)) and np.any(kept)):
+            return f"{rel['a']}: expected both dropped and kept elements"
+        return ""
+    if kind == "choice_of":
+        (a,) = _as_arrays(get("a"))
+        options = [_as_arrays(result_at(results, o, inputs))[0] for o in rel["options"]]
+        hit = [np.isclose(a, o, rtol=1e-6, atol=1e-7) for o in options]
+        if not np.all(np.any(hit, axis=0)):
+            return f"{rel['a']} has values that are none of {rel['options']}"
+        if rel.get("each_used") and not all(np.any(h & ~np.any([g for g in hit if g is not h], axis=0))
+                                            for h in hit):
+            return f"{rel['a']}: not every one of {rel['options']} was chosen somewhere"
+        return ""
+    if kind == "range":
+        for x in _as_arrays(get("a")):
+            if x.size and not (x.min() >= rel["low"] and x.max() <= rel["high"]):
+                return f"{rel['a']} outside [{rel['low']}, {rel['high']}]"
+            if rel.get("not_constant") and x.size and x.min() == x.max():
+                return f"{rel['a']} is constant"
+        return ""
+    if kind == "constant":
+        for x in _as_arrays(get("a")):
+            if not np.all(x == rel["value"]):
+                return f"{rel['a']} is not all {rel['value']}"
+        return ""
+    if kind == "dtype":
+        got = [np.asarray(x).dtype.name for x in (get("a") if isinstance(get("a"), list) else [get("a")])]
+        if any(g != rel["dtype"] for g in got):
+            return f"{rel['a']} has dtype {got}, expected {rel['dtype']}"
+        return ""
+    raise ValueError(f"unknown relation {kind!r}")
+
+
+def script_expected(case, inputs, config):
+    exp = case["expected"]
+    if exp["from"] == "reference":
+        from .gluon_reference import run_script
+        results = run_script(config, {k: v for k, v in inputs.items()})
+        return {name: result_at(results, path, inputs) for name, path in case["outputs"].items()}
+    if exp["from"] == "fixture":
+        fx = exp["fixture"]
+        data = np.load(os.path.join(REPO, fx["file"]))
+        return {name: np.asarray(data[key], dtype=np.float64) for name, key in zip(case["outputs"], fx["keys"])}
+    return {k: np.array(_inline(v), dtype=np.float64) for k, v in exp["values"].items()}
+
+
+def evaluate_script(adapter, case, dtype):
+    config = with_dtype(case.get("config") or {}, dtype)
+    inputs = make_inputs(case, dtype)
+    response = adapter.call("script", case["id"], case["level"], config, inputs)
+    kind = case["kind"]
+    if "not_applicable" in response:
+        return _na(response["not_applicable"])
+    n_actions = len(config.get("actions", []))
+    if kind == "error":
+        if "error" not in response:
+            return Result("failed", f"no error raised (expected {case['expect_error']})")
+        err = response["error"]
+        where = err.get("action")
+        if where is not None and where != n_actions - 1:
+            return Result("failed", f"action {where} raised {err.get('type')}: {err.get('message')} "
+                                    f"(expected the error from the last action, {n_actions - 1})")
+        why = _error_matches(adapter.info or {}, case["expect_error"], err)
+        return Result("failed", why) if why else Result("passed")
+    if "error" in response:
+        e = response["error"]
+        return Result("failed", f"action {e.get('action')} raised {e.get('type')}: {e.get('message')}")
+    if "results" not in response:
+        return Result("failed", f"unexpected response {sorted(response)}")
+    results = response["results"]
+    if kind == "numeric":
+        expected = script_expected(case, inputs, config)
+        tol = case["tolerance"].get(dtype) or case["tolerance"].get("float64")
+        worst_abs = worst_rel = 0.0
+        for name, path in case["outputs"].items():
+            try:
+                got = result_at(results, path, inputs)
+            except (IndexError, TypeError, KeyError):
+                return Result("failed", f"{name}: no result at {path}")
+            want = expected[name]
+            if not isinstance(got, np.ndarray):
+                return Result("failed", f"{name} ({path}): {type(got).__name__}, expected an array")
+            if got.dtype != np.dtype(dtype):
+                return Result("failed", f"{name}: dtype {got.dtype}, expected {dtype}")
+            ok, mabs, mrel, why = compare(got, want, tol)
+            worst_abs, worst_rel = max(worst_abs, mabs), max(worst_rel, mrel)
+            if not ok:
+                return Result("failed", f"{name}: {why}", worst_abs, worst_rel)
+        return Result("passed", "", worst_abs, worst_rel)
+    query = case["query"]
+    if query == "results":
+        got = summarize(results)
+        if not matches(got, case["expect"]):
+            return Result("failed", f"results {json.dumps(got)[:600]}, expected {json.dumps(case['expect'])[:600]}")
+        return Result("passed")
+    if query == "checks":
+        for rel in case["checks"]:
+            why = check_relation(rel, results, inputs)
+            if why:
+                return Result("failed", why)
+        return Result("passed") if case["expect"] is True else Result("failed", "checks hold")
     raise ValueError(f"unknown query {query!r} in case {case['id']}")
 
 

@@ -11,7 +11,8 @@ STATUSES = ("passed", "failed", "xfailed", "not_applicable")
 
 
 def gap_stats(claims=None, cases=None):
-    """Per level: claims, claims with at least one case, gaps (claims with none)."""
+    """Per level: claims, claims with at least one case, gaps (claims with none), and
+    uncheckable claims (`"checkable": false`, which are not gaps)."""
     claims = claims if claims is not None else core.load_claims()
     cases = cases if cases is not None else [c for _, c in core.load_cases()]
     cited = collections.defaultdict(list)
@@ -20,10 +21,12 @@ def gap_stats(claims=None, cases=None):
             cited[cid].append(c["id"])
     per = collections.OrderedDict()
     for cid, claim in claims.items():
-        lv = per.setdefault(claim["level"], {"claims": 0, "covered": 0, "gaps": 0})
+        lv = per.setdefault(claim["level"], {"claims": 0, "covered": 0, "gaps": 0, "uncheckable": 0})
         lv["claims"] += 1
         if cited.get(cid):
             lv["covered"] += 1
+        elif claim.get("checkable") is False:
+            lv["uncheckable"] += 1
         else:
             lv["gaps"] += 1
     return per, cited
@@ -42,6 +45,10 @@ def summary_lines(records, impls):
                      f"{c['not_applicable']:>6} {gaps:>6}")
     lines.append("gaps = claims with no case; by level: " + ", ".join(
         f"{lv} {v['gaps']}/{v['claims']}" for lv, v in per_level.items()))
+    unchecked = {lv: v["uncheckable"] for lv, v in per_level.items() if v["uncheckable"]}
+    if unchecked:
+        lines.append("uncheckable (\"checkable\": false, not gaps): " + ", ".join(
+            f"{lv} {n}" for lv, n in unchecked.items()))
     return lines
 
 
@@ -111,9 +118,10 @@ def render_html(doc, cited):
         c = doc["summary"].get(impl, {})
         out.append(f"<tr><td>{e(impl)}</td>" + "".join(f"<td>{c.get(s, 0)}</td>" for s in STATUSES) + "</tr>")
     out.append("</table><h2>Claims by level</h2><table><tr><th>level</th><th>claims</th>"
-               "<th>with a case</th><th>gaps</th></tr>")
+               "<th>with a case</th><th>gaps</th><th>uncheckable</th></tr>")
     for lv, v in doc["claims_by_level"].items():
-        out.append(f"<tr><td>{lv}</td><td>{v['claims']}</td><td>{v['covered']}</td><td>{v['gaps']}</td></tr>")
+        out.append(f"<tr><td>{lv}</td><td>{v['claims']}</td><td>{v['covered']}</td><td>{v['gaps']}</td>"
+                   f"<td>{v.get('uncheckable', 0)}</td></tr>")
     out.append("</table><h2>Claims &times; implementations</h2>"
                "<p>Each cell sums the cases citing the claim. <span class='gap'>no case</span> = a gap.</p>"
                "<table><tr><th>claim</th><th>level</th><th>fact</th>"

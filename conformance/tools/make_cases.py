@@ -539,8 +539,11 @@ def property_cases():
         add({"level": "operator", "config": {}, "kind": "property", **c})
 
 
-FILES = {"operator_numeric.json": "numeric", "operator_attribute.json": "attribute",
-         "operator_error.json": "error", "operator_property.json": "property"}
+FILES = {"operator_numeric.json": ("operator", "numeric"), "operator_attribute.json": ("operator", "attribute"),
+         "operator_error.json": ("operator", "error"), "operator_property.json": ("operator", "property"),
+         "layer_numeric.json": ("layer", "numeric"), "layer_attribute.json": ("layer", "attribute"),
+         "layer_error.json": ("layer", "error"), "cell_numeric.json": ("cell", "numeric"),
+         "cell_attribute.json": ("cell", "attribute"), "cell_error.json": ("cell", "error")}
 
 
 def build():
@@ -549,9 +552,13 @@ def build():
     attribute_cases()
     error_cases()
     property_cases()
+    sys.path.insert(0, HERE)
+    import gluon_cases
+    for case in gluon_cases.build_all():
+        add(case)
     out = {}
-    for fname, kind in FILES.items():
-        items = [c for c in CASES if c["kind"] == kind]
+    for fname, (level, kind) in FILES.items():
+        items = [c for c in CASES if c["kind"] == kind and c["level"] == level]
         out[fname] = json.dumps(items, indent=1, ensure_ascii=False) + "\n"
     return out
 
