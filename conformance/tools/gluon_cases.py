@@ -666,10 +666,12 @@ def layer_error_cases():
           "ValueError", "state_clip")
     error("layer.error.unfuse_projection", "layer", ["layer.lstm.unfuse.error.projection"], ["lstm", "unfuse", "projection"],
           "Unfusing an LSTM with a projection is refused (MXNet: '_unfuse does not support projection layer yet!').",
-          None, [build(B("LSTM", 6, projection_size=3)), {"do": "unfuse"}], "ValueError", "projection")
+          None, [build(B("LSTM", 6, projection_size=3)), {"do": "unfuse"}], "ValueError",
+          "_unfuse does not support projection layer")
     error("layer.error.unfuse_clip", "layer", ["layer.lstm.unfuse.error.clip"], ["lstm", "unfuse", "clip"],
           "Unfusing an LSTM with state clipping is refused (MXNet: '_unfuse does not support state clipping yet!').",
-          None, [build(B("LSTM", 6, state_clip_min=-1.0, state_clip_max=1.0)), {"do": "unfuse"}], "ValueError", "clip")
+          None, [build(B("LSTM", 6, state_clip_min=-1.0, state_clip_max=1.0)), {"do": "unfuse"}], "ValueError",
+          "_unfuse does not support state clipping")
     error("layer.error.sequence_length_missing", "layer", ["layer.all.call.sequence_length"], ["varlen"],
           "A layer built with use_sequence_length=True refuses a call without sequence_length.", None,
           [build(B("GRU", 3, input_size=4, use_sequence_length=True)), {"do": "initialize"},

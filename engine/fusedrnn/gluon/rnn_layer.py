@@ -314,11 +314,12 @@ class _RNNLayer(HybridBlock):
         from .rnn_cell import (BidirectionalCell, DropoutCell, GRUCell,
                                HybridSequentialRNNCell, LSTMCell, RNNCell)
         if self._projection_size:
-            raise InvalidArgumentError('unfuse() does not support an LSTM with projection '
+            # MXNet's wording first, so code that matched its message still does.
+            raise InvalidArgumentError('_unfuse does not support projection layer '
                                        '(projection_size=%d): no cell has a projection'
                                        % self._projection_size)
         if self._lstm_state_clip_min is not None:
-            raise InvalidArgumentError('unfuse() does not support LSTM state clipping '
+            raise InvalidArgumentError('_unfuse does not support state clipping '
                                        '(state_clip_min/state_clip_max): no cell clips')
 
         def make_cell(prefix, input_size):
