@@ -66,9 +66,11 @@ test-c: $(BUILD)/venv.stamp
 test-python: $(BUILD)/python.stamp
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Python writes vectors; perl/t/50-cross.t must reproduce them bit for bit.
+# Python writes vectors and saved models; perl/t/50-cross.t and 55-cross-models.t
+# must reproduce them bit for bit.
 test-perl: $(BUILD)/perl.stamp $(BUILD)/python.stamp
 	$(PY) tests/cross_vectors.py $(abspath $(BUILD))/cross-vectors
+	$(PY) tests/cross_models.py $(abspath $(BUILD))/cross-vectors
 	cd perl && FUSEDRNN_CROSS_VECTORS=$(abspath $(BUILD))/cross-vectors prove -b -j2 t
 
 test: test-c test-python test-perl

@@ -265,6 +265,147 @@ _dropout_keep(seed, layer, index, p)
   OUTPUT:
     RETVAL
 
+# derive_seed(seed, index): the index-th seed of a training run keyed by seed.
+UV
+_derive_seed(seed, index)
+    SV *seed
+    SV *index
+  PREINIT:
+    uint64_t out = 0;
+    fusedrnn_status st;
+  CODE:
+    st = fusedrnn_derive_seed((uint64_t)fr_sv_to_uv(aTHX_ seed, "derive_seed: seed"),
+                              (uint64_t)fr_sv_to_uv(aTHX_ index, "derive_seed: index"), &out);
+    if (st != FUSEDRNN_OK) fr_throw(aTHX_ st, "AI::FusedRNN::derive_seed");
+    RETVAL = (UV)out;
+  OUTPUT:
+    RETVAL
+
+# _dropout_mask(seed, stream, offset, count, p): a byte string of count
+# bytes, each 0 (dropped) or 1 (kept).
+SV *
+_dropout_mask(seed, stream, offset, count, p)
+    SV *seed
+    SV *stream
+    SV *offset
+    SV *count
+    SV *p
+  PREINIT:
+    fusedrnn_status st;
+    uint64_t s;
+    IV k, off, n;
+    NV pv;
+    SV *out;
+  CODE:
+    s = (uint64_t)fr_sv_to_uv(aTHX_ seed, "dropout_mask: seed");
+    k = fr_sv_to_iv(aTHX_ stream, "dropout_mask: stream", 0, (IV)UINT32_MAX);
+    off = fr_sv_to_iv(aTHX_ offset, "dropout_mask: offset", 0, IV_MAX);
+    /* 2**40 bytes is far beyond any mask a layer needs; refuse before allocating */
+    n = fr_sv_to_iv(aTHX_ count, "dropout_mask: count", 0, (IV)1 << 40);
+    pv = fr_sv_to_nv(aTHX_ p, "dropout_mask: p");
+    if (!(pv >= 0.0 && pv < 1.0))
+        fr_throw(aTHX_ FUSEDRNN_ERR_BAD_DROPOUT, "AI::FusedRNN::dropout_mask");
+    if (off > IV_MAX - n)
+        fr_throw(aTHX_ FUSEDRNN_ERR_OVERFLOW, "AI::FusedRNN::dropout_mask");
+    out = newSV((STRLEN)n + 1);
+    SvPOK_on(out);
+    SvCUR_set(out, (STRLEN)n);
+    *SvEND(out) = '\0';
+    st = fusedrnn_dropout_mask(s, (int64_t)k, (int64_t)off, (int64_t)n, (double)pv,
+                               (uint8_t *)SvPVX(out));
+    if (st != FUSEDRNN_OK) {
+        SvREFCNT_dec(out);
+        fr_throw(aTHX_ st, "AI::FusedRNN::dropout_mask");
+    }
+    RETVAL = out;
+  OUTPUT:
+    RETVAL
+
+# _cell_step(cell, dtype, activation, recurrent_activation, N, I, H,
+#            x, h, c, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+# Enum codes and sizes as integers; arrays as byte strings of exactly the
+# sizes the sizes imply (h, c may be undef for zeros; c only for LSTM).
+# Returns (h_out) or, for LSTM, (h_out, c_out) as new byte strings.
+void
+_cell_step(cell, dtype, activation, recurrent_activation, batch, input_size, hidden_size, x, h, c, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+    SV *cell
+    SV *dtype
+    SV *activation
+    SV *recurrent_activation
+    SV *batch
+    SV *input_size
+    SV *hidden_size
+    SV *x
+    SV *h
+    SV *c
+    SV *i2h_weight
+    SV *h2h_weight
+    SV *i2h_bias
+    SV *h2h_bias
+  PREINIT:
+    fusedrnn_cell_args a;
+    fusedrnn_status st;
+    size_t es, ws_bytes = 0, b_x, b_h, b_wi, b_wh, b_b;
+    int64_t G, s3[3];
+    SV *h_out, *c_out = NULL;
+    void *ws = NULL;
+  PPCODE:
+    fusedrnn_cell_args_init(&a);
+    a.cell = (int32_t)fr_sv_to_iv(aTHX_ cell, "cell_step: cell", INT32_MIN, INT32_MAX);
+    a.dtype = (int32_t)fr_sv_to_iv(aTHX_ dtype, "cell_step: dtype", INT32_MIN, INT32_MAX);
+    a.activation = (int32_t)fr_sv_to_iv(aTHX_ activation, "cell_step: activation", INT32_MIN, INT32_MAX);
+    a.recurrent_activation = (int32_t)fr_sv_to_iv(aTHX_ recurrent_activation, "cell_step: recurrent_activation", INT32_MIN, INT32_MAX);
+    a.batch = (int64_t)fr_sv_to_iv(aTHX_ batch, "cell_step: batch", IV_MIN, IV_MAX);
+    a.input_size = (int64_t)fr_sv_to_iv(aTHX_ input_size, "cell_step: input_size", IV_MIN, IV_MAX);
+    a.hidden_size = (int64_t)fr_sv_to_iv(aTHX_ hidden_size, "cell_step: hidden_size", IV_MIN, IV_MAX);
+    /* the core validates the codes and sizes (and their products) here */
+    st = fusedrnn_cell_workspace_size(&a, &ws_bytes);
+    if (st != FUSEDRNN_OK) fr_throw(aTHX_ st, "AI::FusedRNN::cell_step");
+    G = a.cell == FUSEDRNN_CELL_LSTM ? 4 : a.cell == FUSEDRNN_CELL_GRU ? 3 : 1;
+    es = fr_elsize(a.dtype);
+    s3[0] = a.batch; s3[1] = a.input_size; s3[2] = 1;
+    if (!fr_bytes3(s3, es, &b_x)) fr_throw(aTHX_ FUSEDRNN_ERR_OVERFLOW, "AI::FusedRNN::cell_step");
+    s3[0] = a.batch; s3[1] = a.hidden_size; s3[2] = 1;
+    if (!fr_bytes3(s3, es, &b_h)) fr_throw(aTHX_ FUSEDRNN_ERR_OVERFLOW, "AI::FusedRNN::cell_step");
+    s3[0] = G; s3[1] = a.hidden_size; s3[2] = a.input_size;
+    if (!fr_bytes3(s3, es, &b_wi)) fr_throw(aTHX_ FUSEDRNN_ERR_OVERFLOW, "AI::FusedRNN::cell_step");
+    s3[0] = G; s3[1] = a.hidden_size; s3[2] = a.hidden_size;
+    if (!fr_bytes3(s3, es, &b_wh)) fr_throw(aTHX_ FUSEDRNN_ERR_OVERFLOW, "AI::FusedRNN::cell_step");
+    s3[0] = G; s3[1] = a.hidden_size; s3[2] = 1;
+    if (!fr_bytes3(s3, es, &b_b)) fr_throw(aTHX_ FUSEDRNN_ERR_OVERFLOW, "AI::FusedRNN::cell_step");
+    /* the outputs are fresh strings, so they cannot alias an input */
+    h_out = sv_2mortal(newSV(b_h + 1));
+    SvPOK_on(h_out); SvCUR_set(h_out, b_h); *SvEND(h_out) = '\0';
+    if (a.cell == FUSEDRNN_CELL_LSTM) {
+        c_out = sv_2mortal(newSV(b_h + 1));
+        SvPOK_on(c_out); SvCUR_set(c_out, b_h); *SvEND(c_out) = '\0';
+    }
+    a.x = fr_in_buf(aTHX_ x, "cell_step: x", b_x, 0);
+    a.h = fr_in_buf(aTHX_ h, "cell_step: h", b_h, 1);
+    if (a.cell == FUSEDRNN_CELL_LSTM) {
+        a.c = fr_in_buf(aTHX_ c, "cell_step: c", b_h, 1);
+    } else {
+        SvGETMAGIC(c);
+        if (SvOK(c)) fr_throw(aTHX_ FUSEDRNN_ERR_UNEXPECTED_CELL_STATE, "AI::FusedRNN::cell_step");
+    }
+    a.i2h_weight = fr_in_buf(aTHX_ i2h_weight, "cell_step: i2h_weight", b_wi, 0);
+    a.h2h_weight = fr_in_buf(aTHX_ h2h_weight, "cell_step: h2h_weight", b_wh, 0);
+    a.i2h_bias = fr_in_buf(aTHX_ i2h_bias, "cell_step: i2h_bias", b_b, 0);
+    a.h2h_bias = fr_in_buf(aTHX_ h2h_bias, "cell_step: h2h_bias", b_b, 0);
+    a.h_out = SvPVX(h_out);
+    a.c_out = c_out ? SvPVX(c_out) : NULL;
+    if (ws_bytes > 0) {
+        ws = malloc(ws_bytes);
+        if (ws == NULL) fr_throw(aTHX_ FUSEDRNN_ERR_OUT_OF_MEMORY, "AI::FusedRNN::cell_step (workspace)");
+    }
+    a.workspace = ws;
+    a.workspace_bytes = ws_bytes;
+    st = fusedrnn_cell_step(&a);
+    free(ws);
+    if (st != FUSEDRNN_OK) fr_throw(aTHX_ st, "AI::FusedRNN::cell_step");
+    XPUSHs(h_out);
+    if (c_out) XPUSHs(c_out);
+
 MODULE = AI::FusedRNN    PACKAGE = AI::FusedRNN::Desc
 
 # Positional, already-normalised fields (lib/AI/FusedRNN.pm builds them

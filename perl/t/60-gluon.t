@@ -37,7 +37,7 @@ for my $case ([$RNN, 'rnn_relu', []], [$RNN, 'rnn_tanh', [activation => 'tanh']]
     $l->initialize;
     my $x = grandom(double, 4, 3, 5);
     my ($y, $st) = $l->($x, $l->begin_state(3));
-    my $p = $l->collect_params;
+    my $p = $l->collect_params->data_hash;
     my $pre = $l->prefix;
     my %pieces = map { (my $k = $_) =~ s/^\Q$pre\E//; ($k => $p->{$_}) } keys %$p;
     my %o = (state_size => 6, num_layers => 2, mode => $mode, bidirectional => 1,

@@ -15,7 +15,7 @@ XSLoader::load('AI::FusedRNN', $VERSION);
 
 use Exporter 'import';
 our @EXPORT_OK = qw(rnn rnn_param_size pack_params unpack_params dropout_keep
-                    param_names);
+                    param_names dropout_mask derive_seed cell_step);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 # ---- constants mirrored from fusedrnn.h -------------------------------------
@@ -467,6 +467,121 @@ sub _dropout_keep_impl {
                          _num($fn, 'p', $a->{p}));
 }
 
+sub derive_seed {
+    my @args = @_;
+    return _core('AI::FusedRNN::derive_seed', sub {
+        my $fn = 'AI::FusedRNN::derive_seed';
+        croak "$fn: expected (seed, index), got " . scalar(@args) . ' argument(s)' if @args != 2;
+        my $s = _seed($fn, $args[0]);
+        my $i = $args[1];
+        $i = "$i" if blessed($i) && $i->isa('Math::BigInt');
+        croak "$fn: index: expected an integer in [0, 2**64-1], got " . _describe($i)
+            if !defined $i || ref $i || !($i =~ /\A\+?\d+\z/ || (looks_like_number($i) && $i >= 0
+                && $i == int($i) && $i < 1.8446744073709552e19));
+        return _derive_seed($s, $i =~ /\A\+?\d+\z/ ? $i : sprintf('%.0f', $i));
+    });
+}
+
+# C shape (array ref) -> element count, checked.
+sub _shape_count {
+    my ($fn, $name, $shape) = @_;
+    croak "$fn: $name: expected an array ref of sizes (C order), got " . _describe($shape)
+        unless ref $shape eq 'ARRAY';
+    my $n = 1;
+    for my $d (@$shape) {
+        _int($fn, "$name element", $d, 0);
+        $n *= $d;
+    }
+    croak "$fn: $name: " . _dims_str(@$shape) . ' has too many elements' if $n > 2**40;
+    return $n;
+}
+
+sub dropout_mask {
+    my @args = @_;
+    return _core('AI::FusedRNN::dropout_mask', sub { _dropout_mask_impl(@args) });
+}
+
+sub _dropout_mask_impl {
+    my $fn = 'AI::FusedRNN::dropout_mask';
+    my $a = _named($fn, { map { $_ => 1 } qw(seed stream shape count offset p) }, @_);
+    croak "$fn: p is required" unless defined $a->{p};
+    croak "$fn: give exactly one of shape and count" if defined($a->{shape}) == defined($a->{count});
+    my $n = defined $a->{shape} ? _shape_count($fn, 'shape', $a->{shape})
+                                : _int($fn, 'count', $a->{count}, 0, 2**40);
+    my $bytes = _dropout_mask(_seed($fn, defined $a->{seed} ? $a->{seed} : 0),
+                              _int($fn, 'stream', defined $a->{stream} ? $a->{stream} : 0, 0, 4294967295),
+                              _int($fn, 'offset', defined $a->{offset} ? $a->{offset} : 0, 0),
+                              $n, _num($fn, 'p', $a->{p}));
+    my @dims = defined $a->{shape} ? reverse(@{ $a->{shape} }) : ($n);
+    @dims = (1) unless @dims;    # a 0-d shape: one element
+    my $m = PDL::Core::zeros(PDL::byte(), @dims);
+    ${ $m->get_dataref } = $bytes if $n;
+    $m->upd_data;
+    return $m;
+}
+
+my %CELL_TYPE = (rnn => 0, lstm => 1, gru => 2);
+my %CELL_GATES = (rnn => 1, lstm => 4, gru => 3);
+our %ACTIVATION = (tanh => 0, relu => 1, sigmoid => 2, softsign => 3, softrelu => 4);
+
+sub cell_step {
+    my @args = @_;
+    return _core('AI::FusedRNN::cell_step', sub { _cell_step_impl(@args) });
+}
+
+sub _cell_step_impl {
+    my $fn = 'AI::FusedRNN::cell_step';
+    my $a = _named($fn, { map { $_ => 1 } qw(cell x h c i2h_weight h2h_weight i2h_bias h2h_bias
+                          activation recurrent_activation) }, @_);
+    for (qw(cell x i2h_weight h2h_weight i2h_bias h2h_bias)) {
+        croak "$fn: $_ is required" unless defined $a->{$_};
+    }
+    my $cell = _enum($fn, 'cell', $a->{cell}, \%CELL_TYPE);
+    my $act = _enum($fn, 'activation', defined $a->{activation} ? $a->{activation} : 'tanh', \%ACTIVATION);
+    my $ract = _enum($fn, 'recurrent_activation',
+                     defined $a->{recurrent_activation} ? $a->{recurrent_activation} : 'sigmoid', \%ACTIVATION);
+    my $x = _float_input($fn, 'x', $a->{x}, undef);
+    my $dt = "" . $x->type;
+    croak "$fn: x: expected a 2-dimensional PDL with dims (I, N), got " . _describe($x)
+        if $x->ndims != 2 || grep { $_ < 1 } $x->dims;
+    my ($I, $N) = $x->dims;
+    my $G = $CELL_GATES{$cell};
+    my $wh = _float_input($fn, 'h2h_weight', $a->{h2h_weight}, $dt);
+    croak "$fn: h2h_weight: expected a PDL with dims (H, $G*H), got " . _describe($wh)
+        if $wh->ndims != 2 || $wh->dim(0) < 1 || $wh->dim(1) != $G * $wh->dim(0);
+    my $H = $wh->dim(0);
+    my $wi = _float_input($fn, 'i2h_weight', $a->{i2h_weight}, $dt);
+    _check_dims($fn, 'i2h_weight', $wi, '(I, G*H)', $I, $G * $H);
+    my $bi = _float_input($fn, 'i2h_bias', $a->{i2h_bias}, $dt);
+    _check_dims($fn, 'i2h_bias', $bi, '(G*H)', $G * $H);
+    my $bh = _float_input($fn, 'h2h_bias', $a->{h2h_bias}, $dt);
+    _check_dims($fn, 'h2h_bias', $bh, '(G*H)', $G * $H);
+    my ($h, $c);
+    if (defined $a->{h}) {
+        $h = _float_input($fn, 'h', $a->{h}, $dt);
+        _check_dims($fn, 'h', $h, '(H, N)', $H, $N);
+    }
+    if (defined $a->{c}) {
+        croak "$fn: c: only the lstm cell has a cell state, got cell '$cell'" if $cell ne 'lstm';
+        $c = _float_input($fn, 'c', $a->{c}, $dt);
+        _check_dims($fn, 'c', $c, '(H, N)', $H, $N);
+    }
+    my @refs;
+    for my $p ($x, $h, $c, $wi, $wh, $bi, $bh) {
+        if (defined $p) { my ($r) = _dataref($p); push @refs, $$r } else { push @refs, undef }
+    }
+    my @out = _cell_step($CELL_TYPE{$cell}, $DTYPE_CODE{$dt}, $ACTIVATION{$act}, $ACTIVATION{$ract},
+                         $N, $I, $H, @refs);
+    my @pdls;
+    for my $bytes (@out) {
+        my $p = PDL::Core::zeros($x->type, $H, $N);
+        ${ $p->get_dataref } = $bytes;
+        $p->upd_data;
+        push @pdls, $p;
+    }
+    return wantarray ? @pdls : $pdls[0];
+}
+
 # ---- parameter packing ----------------------------------------------------------
 my %PARAM_ARGS = map { $_ => 1 } qw(input_size state_size num_layers mode bidirectional
                                     projection_size);
@@ -731,6 +846,26 @@ C<dtype> option); pieces of other real types are converted.
 
 1 when the forward pass keeps the element at logical index C<i> (row-major
 over C<(T, N, D*R)>) of layer C<l>'s output, else 0.
+
+=head2 derive_seed($seed, $index)
+
+The core's C<fusedrnn_derive_seed>: the C<$index>-th seed of a training run
+keyed by C<$seed> (both 0 .. 2**64-1). L<AI::FusedRNN::Gluon/train_mode>
+uses it exactly as the Python package does.
+
+=head2 dropout_mask(seed => S, stream => k, shape => [C shape] | count => n, offset => 0, p => p)
+
+The core's C<fusedrnn_dropout_mask>: a byte PDL of 0 (dropped) / 1 (kept),
+dims the reverse of C<shape> (or C<(n)>); element i in C order is
+C<dropout_keep> of stream C<k> at index C<offset + i>.
+
+=head2 cell_step(cell => 'rnn'|'lstm'|'gru', x =>, h =>, c =>, i2h_weight =>, h2h_weight =>, i2h_bias =>, h2h_bias =>, activation => 'tanh', recurrent_activation => 'sigmoid')
+
+One step of one Gluon cell (C<fusedrnn_cell_step>). PDL dims: C<x> (I, N),
+C<h> and C<c> (H, N; undef = zeros; C<c> for lstm only), C<i2h_weight>
+(I, G*H), C<h2h_weight> (H, G*H), biases (G*H); one float type for all.
+Returns the new h, and for lstm C<($h, $c)>. Activations: C<tanh>,
+C<relu>, C<sigmoid>, C<softsign>, C<softrelu>.
 
 =head2 version, version_string, header_version, status_message($status)
 

@@ -7,17 +7,13 @@ use Scalar::Util qw(blessed looks_like_number);
 use PDL::Lite ();
 use PDL::Types ();
 use AI::FusedRNN ();
+use AI::FusedRNN::Gluon ();
+use AI::FusedRNN::Gluon::Block ();
 
 our $VERSION = '0.01';
-
-use overload
-    '&{}' => sub { my $self = shift; sub { $self->forward(@_) } },
-    '""'  => sub { $_[0]->repr },
-    'bool' => sub { 1 },
-    fallback => 1;
+our @ISA = ('AI::FusedRNN::Gluon::HybridBlock');
 
 my %GATES = (rnn_relu => 1, rnn_tanh => 1, lstm => 4, gru => 3);
-my %COUNTER;
 
 # ---- argument handling ------------------------------------------------------------
 
@@ -90,141 +86,105 @@ sub _new_layer {
         }
         croak "state_clip_min must not exceed state_clip_max, got $cmin > $cmax" if $cmin > $cmax;
     }
-    my $prefix = $a->{prefix};
-    unless (defined $prefix) {
-        my $stem = lc $short;
-        $prefix = $stem . ($COUNTER{$stem}++ || 0) . '_';
-    }
-    my $self = bless {
+    my $self = bless {}, $class;
+    require AI::FusedRNN::Gluon::RNN::Cell;
+    AI::FusedRNN::Gluon::RNN::Cell::_check_inits($self, $a);
+    $self->_init_block($a->{prefix}, $a->{params});
+    %$self = (%$self,
         mode => $mode, hidden_size => $H, num_layers => $L, input_size => $I,
         layout => $layout, dropout => 0 + $p, dir => $a->{bidirectional} ? 2 : 1,
         projection_size => $P, clip_min => $cmin, clip_max => $cmax,
         clip_nan => $a->{state_clip_nan} ? 1 : 0, dtype => $dtype,
-        use_sequence_length => $a->{use_sequence_length} ? 1 : 0, prefix => $prefix,
-        init => {}, data => {}, shapes => {},
-    }, $class;
-    # registered parameters: C-order shapes, the input size 0 until known
+        use_sequence_length => $a->{use_sequence_length} ? 1 : 0,
+        inits => { map { $_ => $a->{$_} } grep { /_initializer$/ } keys %$a },
+    );
+    my $npdt = _np_dtype($dtype);
     my $G = $GATES{$mode};
     my $R = $P || $H;
     my $in = $I;
     for my $l (0 .. $L - 1) {
         for my $d ((qw(l r))[0 .. $self->{dir} - 1]) {
             my $s = "$d${l}_";
-            $self->_register("${s}i2h_weight", [$G * $H, $in], $a->{i2h_weight_initializer});
-            $self->_register("${s}h2h_weight", [$G * $H, $R], $a->{h2h_weight_initializer});
-            $self->_register("${s}i2h_bias", [$G * $H], $a->{i2h_bias_initializer});
-            $self->_register("${s}h2h_bias", [$G * $H], $a->{h2h_bias_initializer});
-            $self->_register("${s}h2r_weight", [$P, $H], $a->{h2r_weight_initializer}) if $P;
+            my %c = (allow_deferred_init => 1, dtype => $npdt);
+            $self->_register_param("${s}i2h_weight", shape => [$G * $H, $in], init => $a->{i2h_weight_initializer}, %c);
+            $self->_register_param("${s}h2h_weight", shape => [$G * $H, $R], init => $a->{h2h_weight_initializer}, %c);
+            $self->_register_param("${s}i2h_bias", shape => [$G * $H], init => $a->{i2h_bias_initializer}, %c);
+            $self->_register_param("${s}h2h_bias", shape => [$G * $H], init => $a->{h2h_bias_initializer}, %c);
+            $self->_register_param("${s}h2r_weight", shape => [$P, $H], init => $a->{h2r_weight_initializer}, %c) if $P;
         }
         $in = $R * $self->{dir};
     }
-    if (my $shared = $a->{params}) {    # share the arrays of another layer's params
-        croak "params must be a hash ref of PDLs" unless ref $shared eq 'HASH';
-        for my $k (keys %{ $self->{shapes} }) {
-            $self->{data}{$k} = $shared->{"$prefix$k"} if defined $shared->{"$prefix$k"};
-        }
-    }
     return $self;
-}
-
-sub _register {
-    my ($self, $name, $shape, $init) = @_;
-    push @{ $self->{order} }, $name;
-    $self->{shapes}{$name} = $shape;
-    $self->{init}{$name} = $init;
 }
 
 # ---- parameters ----------------------------------------------------------------------
 
-sub prefix { $_[0]{prefix} }
+# The registered Parameter of an attribute name (l0_i2h_weight, ...).
+sub param { my ($self, $n) = @_; return $self->{reg_by}{$n} }
 
-# Flat-vector order: all weights, then all biases.
-sub _flat_order {
-    my ($self) = @_;
-    my @w = grep { /_weight$/ } @{ $self->{order} };
-    my @b = grep { /_bias$/ } @{ $self->{order} };
-    return (@w, @b);
-}
-
-# name (with prefix) => PDL, for the parameters initialised so far.
-sub collect_params {
-    my ($self) = @_;
-    return { map { ($self->{prefix} . $_) => $self->{data}{$_} }
-             grep { defined $self->{data}{$_} } @{ $self->{order} } };
-}
-
-sub params { $_[0]->collect_params }
-
-# initialize(init => 'uniform'|'zeros'|'ones'|'lstmbias'|['uniform', s]|['normal', s]|['constant', v]|CODE,
-#            force_reinit => 0)
-sub initialize {
-    my ($self, @args) = @_;
-    unshift @args, 'init' if @args % 2;    # initialize('ones')
-    my %o = @args;
-    for (keys %o) { croak "initialize: unknown argument '$_'" unless /^(init|force_reinit|ctx)$/ }
-    $self->{global_init} = defined $o{init} ? $o{init} : 'uniform';
-    _check_init($self->{global_init});
-    _check_init($_) for grep { defined } values %{ $self->{init} };
-    $self->{initialized} = 1;
-    for my $name (@{ $self->{order} }) {
-        next if defined $self->{data}{$name} && !$o{force_reinit};
-        delete $self->{data}{$name};
-        $self->_materialize($name) unless grep { $_ == 0 } @{ $self->{shapes}{$name} };
+# Structural names of MXNet's fused layers: the unfused cell stack they stand
+# for (_unfused.0.l_cell.i2h_weight when bidirectional, else _unfused.0.i2h_weight).
+sub _collect_params_with_prefix {
+    my ($self, $prefix) = @_;
+    $prefix = '' unless defined $prefix;
+    $prefix .= '.' if length $prefix;
+    my @r;
+    for (@{ $self->{reg} }) {
+        my ($key, $p) = @$_;
+        my ($dir, $layer, $rest) = $key =~ /^([lr])(\d+)_(.*)$/;
+        push @r, [$self->{dir} == 2 ? "${prefix}_unfused.$layer.${dir}_cell.$rest" : "${prefix}_unfused.$layer.$rest", $p];
     }
+    push @r, @{ $_->[1]->_collect_params_with_prefix($prefix . $_->[0]) } for @{ $self->{children} };
+    return \@r;
+}
+
+sub _loadable_dtypes { ['float32', 'float64'] }
+
+sub _params_loaded {
+    my ($self) = @_;
+    my %d = map { $_->[1]->dtype => 1 } grep { $_->[1]->is_initialized } @{ $self->{reg} };
+    my @d = keys %d;
+    $self->{dtype} = $d[0] eq 'float64' ? 'double' : 'float' if @d == 1;
+}
+
+sub cast {
+    my ($self, $dtype) = @_;
+    my $np = AI::FusedRNN::Gluon::Parameter::_np_dtype('cast', $dtype);
+    $self->SUPER::cast($np);
+    $self->{dtype} = $np eq 'float64' ? 'double' : 'float';
     return $self;
 }
 
-sub _check_init {
-    my ($i) = @_;
-    return if ref $i eq 'CODE';
-    my ($n) = ref $i eq 'ARRAY' ? @$i : ($i);
-    croak "unknown initializer " . AI::FusedRNN::_describe($i)
-        unless defined $n && !ref $n && $n =~ /^(zeros?|ones?|lstmbias|uniform|normal|constant)$/i;
-}
-
-sub _materialize {
-    my ($self, $name) = @_;
-    my @dims = reverse @{ $self->{shapes}{$name} };
-    my $type = AI::FusedRNN::_pdl_type($self->{dtype});
-    my $init = defined $self->{init}{$name} ? $self->{init}{$name} : $self->{global_init};
-    my $p = PDL::Core::zeros($type, @dims);
-    if (ref $init eq 'CODE') {
-        $init->($p, $self->{prefix} . $name);
-    } else {
-        my ($kind, $arg) = ref $init eq 'ARRAY' ? @$init : ($init);
-        $kind = lc $kind;
-        if ($kind eq 'ones' || $kind eq 'one') { $p .= 1 }
-        elsif ($kind eq 'constant') { $p .= $arg }
-        elsif ($kind eq 'uniform') {
-            my $s = defined $arg ? $arg : 0.07;
-            $p .= (PDL::Primitive::random($type, @dims) * 2 - 1) * $s;
-        }
-        elsif ($kind eq 'normal') {
-            my $s = defined $arg ? $arg : 0.01;
-            $p .= PDL::Primitive::grandom($type, @dims) * $s;
-        }
-        elsif ($kind eq 'lstmbias') {    # forget-gate rows [H, 2H) = 1
-            my $H = $self->{hidden_size};
-            $p->slice($H . ':' . (2 * $H - 1)) .= 1 if $p->ndims == 1 && $p->dim(0) >= 2 * $H;
+# Flat-vector order: all weights, then all biases (per layer, l before r).
+sub _param_order {
+    my ($self) = @_;
+    my @kinds = $self->{projection_size} ? qw(i2h h2h h2r) : qw(i2h h2h);
+    my @order;
+    for my $tail (qw(weight bias)) {
+        for my $l (0 .. $self->{num_layers} - 1) {
+            for my $d ((qw(l r))[0 .. $self->{dir} - 1]) {
+                for my $k (@kinds) {
+                    next if $k eq 'h2r' && $tail eq 'bias';
+                    push @order, "$d${l}_${k}_$tail";
+                }
+            }
         }
     }
-    $self->{data}{$name} = $p;
+    return @order;
 }
 
 # Fill in the input size on first use and create deferred parameters.
 sub _finish_params {
     my ($self, $in) = @_;
-    croak "$self->{prefix}: call initialize() before using the layer" unless $self->{initialized};
     for my $d ((qw(l r))[0 .. $self->{dir} - 1]) {
-        my $s = $self->{shapes}{"${d}0_i2h_weight"};
-        if ($s->[1] == 0) { $s->[1] = $in; $self->{input_size} = $in }
-        elsif ($s->[1] != $in) {
-            croak sprintf '%s expects %d input features, got %d', $self->{prefix}, $s->[1], $in;
+        my $p = $self->{reg_by}{"${d}0_i2h_weight"};
+        my ($rows, $cols) = @{ $p->shape };
+        if ($cols == 0) { $p->shape([$rows, $in]) }
+        elsif ($cols != $in) {
+            croak sprintf '%s expects %d input features, got %d', $self->{name}, $cols, $in;
         }
     }
-    for my $name (@{ $self->{order} }) {
-        $self->_materialize($name) unless defined $self->{data}{$name};
-    }
+    $_->[1]->_finish_deferred_init for grep { $_->[1]->is_deferred } @{ $self->{reg} };
 }
 
 # ---- states --------------------------------------------------------------------------
@@ -240,7 +200,7 @@ sub state_info {
     return \@info;
 }
 
-sub _np_dtype { return $_[0] eq 'float' ? 'float32' : 'float64' }
+sub _np_dtype { return $_[0] eq 'float' || $_[0] eq 'float32' ? 'float32' : 'float64' }
 
 # begin_state($batch, func => sub { my (%info) = @_; ... }, dtype => ...)
 sub begin_state {
@@ -268,18 +228,29 @@ sub _shape_str {
     return @s == 1 ? "($s[0],)" : '(' . join(', ', @s) . ')';
 }
 
+# Trailing key => value options of a call: the keys in %$known, taken from the end.
+sub _trailing_opts {
+    my ($known, $rest) = @_;
+    my %opt;
+    while (@$rest >= 2 && defined $rest->[-2] && !ref $rest->[-2] && $known->{ $rest->[-2] }) {
+        my ($k, $v) = splice @$rest, -2;
+        $opt{$k} = $v unless exists $opt{$k};
+    }
+    return \%opt;
+}
+
 # $layer->($x) -> output; $layer->($x, $states [, $sequence_length]) -> ($output, \@states).
-# Trailing training => 0|1, seed => S override the defaults (inference, seed 0).
+# Trailing training => 0|1, seed => S, sequence_length => $len override the defaults.
 sub forward {
     my ($self, $x, @rest) = @_;
-    my %opt;
-    while (@rest >= 2 && defined $rest[-2] && !ref $rest[-2] && $rest[-2] =~ /^(training|seed)$/) {
-        my ($k, $v) = splice @rest, -2;
-        $opt{$k} = $v;
-    }
-    my ($states, $lens) = @rest;
-    croak ref($self) . ": too many arguments" if @rest > 2;
+    my $opt = _trailing_opts({ training => 1, seed => 1, sequence_length => 1 }, \@rest);
     my $short = ref($self) =~ s/.*:://r;
+    croak "$short: too many arguments" if @rest > 2;
+    my ($states, $lens) = @rest;
+    if (exists $opt->{sequence_length}) {
+        croak "$short: sequence_length given both by position and by name" if defined $lens;
+        $lens = $opt->{sequence_length};
+    }
     $x = PDL::Core::pdl(AI::FusedRNN::_pdl_type($self->{dtype}), $x) if ref $x eq 'ARRAY';
     croak "$short expects a PDL input, got " . AI::FusedRNN::_describe($x) unless AI::FusedRNN::_is_pdl($x);
     croak sprintf('%s expects a 3-d input in layout %s, got dims (%s)', $short, $self->{layout},
@@ -306,18 +277,32 @@ sub forward {
     }
     croak sprintf('%s takes %d recurrent state array(s), got %d', $short, scalar(@$infos), scalar(@$states))
         if @$states != @$infos;
-    my $flat = AI::FusedRNN::pack_params({ map { $_ => $self->{data}{$_} } @{ $self->{order} } },
-        input_size => $self->{shapes}{l0_i2h_weight}[1], state_size => $self->{hidden_size},
-        num_layers => $self->{num_layers}, mode => $self->{mode}, bidirectional => $self->{dir} - 1,
-        projection_size => $self->{projection_size});
-    croak "$short: input has type " . $x->type . " but the parameters are " . $flat->type . '; convert one to match'
-        if $x->type != $flat->type;
+    my @arrays = map { $self->{reg_by}{$_}->data } $self->_param_order;
+    my %types = map { ("" . $_->type) => 1 } @arrays;
+    croak "$short: parameters of $self->{name} have mixed dtypes (" . join(', ', sort keys %types) . '); use cast()'
+        if keys %types != 1;
+    my $total = 0;
+    $total += $_->nelem for @arrays;
+    my $flat = PDL::Core::zeros($arrays[0]->type, $total);
+    {
+        my $off = 0;
+        for my $a (@arrays) {
+            my $n = $a->nelem;
+            $flat->slice($off . ':' . ($off + $n - 1)) .= $a->flat;
+            $off += $n;
+        }
+    }
+    for my $c (['input', $x], map { ["state $_", $states->[$_]] } 0 .. $#$states) {
+        croak "$short: $c->[0] has type " . $c->[1]->type . " but the parameters are " . $flat->type . '; convert one to match'
+            if $c->[1]->type != $flat->type;
+    }
     if ($self->{use_sequence_length}) {
         croak "$short: this layer was built with use_sequence_length => 1 and needs a sequence_length argument"
             unless defined $lens;
     } else {
         $lens = undef;
     }
+    my ($training, $seed) = AI::FusedRNN::Gluon::resolve($opt->{training}, $opt->{seed});
     my @r = AI::FusedRNN::rnn(
         data => $x, parameters => $flat, state => $states->[0],
         ($self->{mode} eq 'lstm' ? (state_cell => $states->[1]) : ()),
@@ -327,17 +312,56 @@ sub forward {
         projection_size => $self->{projection_size},
         lstm_state_clip_min => $self->{clip_min}, lstm_state_clip_max => $self->{clip_max},
         lstm_state_clip_nan => $self->{clip_nan}, use_sequence_length => $self->{use_sequence_length},
-        layout => $self->{layout}, training => $opt{training} ? 1 : 0,
-        seed => defined $opt{seed} ? $opt{seed} : 0);
+        layout => $self->{layout}, training => $training, seed => $seed);
     my $out = shift @r;
     return $out if $skip;
     return wantarray ? ($out, \@r) : $out;
 }
 
+# The equivalent stack of cells, sharing this layer's Parameter objects.
+sub unfuse {
+    my ($self) = @_;
+    require AI::FusedRNN::Gluon::RNN::Cell;
+    croak "unfuse() does not support an LSTM with projection (projection_size=$self->{projection_size}): no cell has a projection"
+        if $self->{projection_size};
+    croak 'unfuse() does not support LSTM state clipping (state_clip_min/state_clip_max): no cell clips'
+        if defined $self->{clip_min};
+    my $in = $self->{inits};
+    my $make = sub {
+        my ($prefix, $input_size) = @_;
+        my %i = (i2h_weight_initializer => $in->{i2h_weight_initializer},
+                 h2h_weight_initializer => $in->{h2h_weight_initializer},
+                 i2h_bias_initializer => $in->{i2h_bias_initializer},
+                 h2h_bias_initializer => $in->{h2h_bias_initializer},
+                 input_size => $input_size, prefix => $prefix);
+        return 'AI::FusedRNN::Gluon::RNN::LSTMCell'->new($self->{hidden_size}, %i) if $self->{mode} eq 'lstm';
+        return 'AI::FusedRNN::Gluon::RNN::GRUCell'->new($self->{hidden_size}, %i) if $self->{mode} eq 'gru';
+        return 'AI::FusedRNN::Gluon::RNN::RNNCell'->new($self->{hidden_size}, activation => substr($self->{mode}, 4), %i);
+    };
+    my $stack = 'AI::FusedRNN::Gluon::RNN::HybridSequentialRNNCell'->new(prefix => $self->{prefix}, params => $self->{params});
+    $stack->name_scope(sub {
+        my $input_size = $self->{input_size};
+        for my $i (0 .. $self->{num_layers} - 1) {
+            if ($self->{dir} == 2) {
+                $stack->add('AI::FusedRNN::Gluon::RNN::BidirectionalCell'->new($make->("l${i}_", $input_size),
+                                                                               $make->("r${i}_", $input_size)));
+            } else {
+                $stack->add($make->("l${i}_", $input_size));
+            }
+            $stack->add('AI::FusedRNN::Gluon::RNN::DropoutCell'->new($self->{dropout}))
+                if $self->{dropout} && $i != $self->{num_layers} - 1;
+            $input_size = $self->{hidden_size} * $self->{dir};
+        }
+    });
+    return $stack;
+}
+
+*_unfuse = \&unfuse;    # MXNet's (private) spelling
+
 sub repr {
     my ($self) = @_;
     my $short = ref($self) =~ s/.*:://r;
-    my $in = $self->{shapes}{l0_i2h_weight}[1] || 'None';
+    my $in = $self->{reg_by}{l0_i2h_weight}->shape->[1] || 'None';
     my $t = "$short($in -> $self->{hidden_size}, $self->{layout}";
     $t .= ", num_layers=$self->{num_layers}" if $self->{num_layers} != 1;
     $t .= ", dropout=$self->{dropout}" if $self->{dropout} != 0;
@@ -355,32 +379,41 @@ AI::FusedRNN::Gluon::RNN::Layer - shared code of the fused Gluon-style RNN layer
 
 =head1 DESCRIPTION
 
-The base class of L<AI::FusedRNN::Gluon::RNN::RNN>,
-L<AI::FusedRNN::Gluon::RNN::LSTM> and L<AI::FusedRNN::Gluon::RNN::GRU>.
-A layer holds its parameters as PDLs (dims the reverse of the C shapes,
-e.g. C<l0_i2h_weight> of shape C<(G*H, I)> has dims C<(I, G*H)>), and is
-called as a code ref:
+The base class (an L<AI::FusedRNN::Gluon::Block>) of
+L<AI::FusedRNN::Gluon::RNN::RNN>, L<AI::FusedRNN::Gluon::RNN::LSTM> and
+L<AI::FusedRNN::Gluon::RNN::GRU>. A layer registers one
+L<AI::FusedRNN::Gluon::Parameter> per piece, named
+C<{prefix}{l|r}{layer}_{i2h|h2h|h2r}_{weight|bias}>; its data is a PDL with
+dims the reverse of the C shape (C<l0_i2h_weight> of shape C<(G*H, I)> has
+dims C<(I, G*H)>). It is called as a code ref:
 
   my $out = $layer->($x);                          # zero begin states
   my ($out, $states) = $layer->($x, $states);      # $states = [$h] or [$h, $c]
-  my ($out, $states) = $layer->($x, $states, $len);    # use_sequence_length
+  my ($out, $states) = $layer->($x, $states, $len);    # use_sequence_length => 1
   my $out = $layer->($x, undef, training => 1, seed => 7);
 
-Methods: C<initialize(init =E<gt> $spec, force_reinit =E<gt> 0)> where a spec is
-C<'uniform'> (the default, +-0.07), C<'normal'>, C<'zeros'>, C<'ones'>,
-C<'lstmbias'>, C<['uniform', $scale]>, C<['normal', $sigma]>,
-C<['constant', $v]> or a code ref called with the PDL to fill and its name;
-a parameter's own initializer (the constructor's C<*_initializer>
-arguments; biases default to C<'zeros'>) wins over the global one.
-C<collect_params> / C<params> (hash ref, names with the prefix),
+Trailing C<training>, C<seed> and C<sequence_length> pairs override the
+mode of L<AI::FusedRNN::Gluon/train_mode>: C<training> undef follows the
+mode; a given C<seed> goes to the op unchanged; inside
+C<train_mode(seed =E<gt> S)> a call without one takes the next derived seed.
+
+Methods (besides those of L<AI::FusedRNN::Gluon::Block>):
 C<state_info($batch)> (C-order shapes, C<__layout__> C<LNC>),
-C<begin_state($batch, func =E<gt> $code, %overrides)>, C<forward>, C<repr>
-(also the string form, e.g. C<LSTM(None -E<gt> 6, TNC, num_layers=2, bidirectional)>).
+C<begin_state($batch, func =E<gt> $code, %overrides)>, C<param($attr)>
+(the Parameter of C<l0_i2h_weight> etc.), C<unfuse> (the equivalent
+C<HybridSequentialRNNCell> of cells sharing this layer's parameters, with a
+C<DropoutCell> between layers when C<dropout> is set; refused with a
+projection or clipping), C<cast($dtype)>, C<repr> (also the string form,
+e.g. C<LSTM(None -E<gt> 6, TNC, num_layers=2, bidirectional)>).
 
-The input size may be 0 at construction: it is taken from the first call,
-and the parameters depending on it are created then.
+C<save_parameters> writes MXNet's structural names
+C<_unfused.{layer}.{i2h|h2h|h2r}_{weight|bias}> (bidirectional:
+C<_unfused.{layer}.{l|r}_cell.>...); C<collect_params> keys are the full
+names (C<lstm0_l0_i2h_weight>).
 
-Random initialisation uses PDL's generator; it is not the stream of the
-Python package (set parameters explicitly to compare the two).
+The input size may be 0 at construction: it is taken from the first call
+(or from a loaded file), and the parameters depending on it are created
+then. Random initialisation uses PDL's generator; it is not the stream of
+the Python package (load the same parameter file to compare the two).
 
 =cut
