@@ -9,6 +9,7 @@ use PDL::Core ();
 use PDL::Primitive ();
 use AI::FusedRNN ();
 use AI::FusedRNN::MXNetFormat ();
+use AI::FusedRNN::Gluon::Initializer ();
 
 our $VERSION = '0.01';
 
@@ -396,59 +397,13 @@ sub _plan_dict {
     return \@plans;
 }
 
-# ======================================================================================
-package AI::FusedRNN::Gluon::Initializer;
-
-use Carp qw(croak);
-
-my %KINDS = map { $_ => 1 } qw(zeros zero ones one constant uniform normal lstmbias);
-
-sub _parse {
-    my ($i) = @_;
-    return ('code') if ref $i eq 'CODE';
-    my ($n, @args) = ref $i eq 'ARRAY' ? @$i : ($i);
-    croak 'unknown initializer ' . AI::FusedRNN::_describe($i) . ' (known: ' . join(', ', sort CORE::keys %KINDS)
-        . ', [name, argument] or a code ref)'
-        unless defined $n && !ref $n && $KINDS{ lc $n };
-    return (lc $n, @args);
-}
-
-sub check { _parse($_[0]); return 1 }
-
-# fill($spec, $pdl, $name): in place.
-sub fill {
-    my ($init, $p, $name) = @_;
-    my ($kind, $arg) = _parse($init);
-    my $type = $p->type;
-    if ($kind eq 'code') { $init->($p, $name) }
-    elsif ($kind =~ /^zeros?$/) { $p .= 0 }
-    elsif ($kind =~ /^ones?$/) { $p .= 1 }
-    elsif ($kind eq 'constant') { $p .= defined $arg ? $arg : 0 }
-    elsif ($kind eq 'uniform') {
-        my $s = defined $arg ? $arg : 0.07;
-        $p .= (PDL::Primitive::random($type, $p->dims) * 2 - 1) * $s;
-    }
-    elsif ($kind eq 'normal') {
-        my $s = defined $arg ? $arg : 0.01;
-        $p .= PDL::Primitive::grandom($type, $p->dims) * $s;
-    }
-    elsif ($kind eq 'lstmbias') {    # the forget-gate rows [H, 2H) = forget_bias (1)
-        $p .= 0;
-        my $fb = defined $arg ? $arg : 1;
-        if ($p->ndims == 1 && $p->dim(0) % 4 == 0) {
-            my $H = $p->dim(0) / 4;
-            $p->slice($H . ':' . (2 * $H - 1)) .= $fb;
-        }
-    }
-}
-
 1;
 
 __END__
 
 =head1 NAME
 
-AI::FusedRNN::Gluon::Parameter - Gluon-style parameters (AI::FusedRNN::Gluon::Parameter, ::ParameterDict, ::Initializer)
+AI::FusedRNN::Gluon::Parameter - Gluon-style parameters (AI::FusedRNN::Gluon::Parameter, ::ParameterDict)
 
 =head1 DESCRIPTION
 
@@ -474,17 +429,21 @@ C<select($regex)>, C<initialize(init =E<gt> ..., force_reinit =E<gt> 0)>,
 C<data_hash> (name =E<gt> PDL), C<save($file, strip_prefix =E<gt> '')> and
 C<load($file, allow_missing =E<gt>, ignore_extra =E<gt>, restore_prefix =E<gt>,
 cast_dtype =E<gt>, dtype_source =E<gt>)>, with the names and errors of
-Gluon's ParameterDict (docs/parameter-files.md).
+Gluon's ParameterDict (docs/parameter-files.md). Python's C<params[full_name]>
+is C<< $params->param($full_name) >> (undef when absent, nothing created);
+C<< $params->get($name) >> is Gluon's C<get> (the prefix is added and the
+parameter created when absent); C<< { map { @$_ } $params->items } >> gives a
+plain hash of name =E<gt> Parameter.
 
 =head2 Initializers
 
-A spec is a name (case-insensitive): C<zeros>/C<zero>, C<ones>/C<one>,
-C<constant>, C<uniform> (default scale 0.07), C<normal> (default sigma 0.01),
-C<lstmbias> (rows [H, 2H) of a 4H bias = 1, the forget gate); or
-C<[name, argument]> (C<['uniform', 0.1]>, C<['constant', 3]>,
-C<['lstmbias', 2]>); or a code ref called with the PDL to fill and the
-parameter's name. Random ones use PDL's generator (C<srand> / PDL's
-C<srandom>), not the Python package's stream: to compare the two, load
-the same parameter file.
+See L<AI::FusedRNN::Gluon::Initializer>: a spec is an initializer object, a
+registered name (C<zero>/C<zeros>, C<one>/C<ones>, C<constant>, C<uniform>,
+C<normal>, C<xavier>, C<msraprelu>, C<lstmbias>; case-insensitive), a JSON
+dump (C<'["uniform", {"scale": 0.1}]'>), C<[name, arguments...]> or a code ref
+called with the PDL to fill and the parameter's name. A parameter is filled by
+its own initializer, else by C<init>, else by C<Uniform(0.07)>. Random ones
+use PDL's generator (C<PDL::srand>), not the Python package's: to compare the
+two, load the same parameter file.
 
 =cut
