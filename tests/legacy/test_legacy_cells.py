@@ -281,3 +281,25 @@ def test_reset_and_name_collisions():
     bi.initialize(input_size=3)
     with pytest.raises(InvalidArgumentError, match='distinct prefixes'):
         bi.get_weights()
+
+
+def test_containers_read_none_as_zero_states():
+    from fusedrnn import legacy
+    stack = legacy.SequentialRNNCell()
+    stack.add(legacy.LSTMCell(4, prefix='a_'))
+    stack.add(legacy.GRUCell(3, prefix='b_'))
+    stack.initialize(input_size=2, seed=1)
+    x = np.random.default_rng(0).uniform(-1, 1, (5, 2)).astype(np.float32)
+    zeros = [np.zeros(info['shape'][:0] + (5,) + info['shape'][1:], np.float32)
+             for info in stack.state_info]
+    out_none, states_none = stack(x, None)
+    out_zero, states_zero = stack(x, zeros)
+    np.testing.assert_array_equal(out_none, out_zero)
+    for a, b in zip(states_none, states_zero):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_rnnparams_get_attr_names_the_replacement():
+    from fusedrnn import legacy
+    with pytest.raises(NotImplementedError, match='pass Parameter arguments'):
+        legacy.RNNParams('x_').get('w', attr={'k': 'v'})

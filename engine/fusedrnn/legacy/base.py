@@ -121,11 +121,11 @@ class BaseRNNCell:
         return states
 
     def _expand_states(self, states, batch, dtype):
-        """Flat list of states; an empty (batch 0) state becomes zeros of ``batch`` rows."""
+        """Flat list of states; None, or an empty (batch 0) state, becomes zeros of ``batch`` rows."""
         flat = seq.flatten_states(states)
         infos = self._state_info(batch)
-        if flat is None:
-            return None
+        if flat is None:  # every cell, container or not, reads None as zero states
+            return [np.zeros(info['shape'], dtype=dtype) for info in infos]
         if len(flat) != len(infos):
             raise InvalidArgumentError('%s takes %d state array(s), got %d'
                                        % (type(self).__name__, len(infos), len(flat)))

@@ -31,6 +31,10 @@ class RNNParams:
         ``dtype``, ``init``, ``lr_mult``, ``wd_mult``, ...). For an existing
         parameter they must agree with what it has.
         """
+        if 'attr' in kwargs:
+            raise NotImplementedError(
+                "RNNParams.get(attr=...) sets Symbol attributes, which only MXNet's symbolic "
+                "graphs use; pass Parameter arguments (shape, dtype, init, lr_mult, wd_mult) instead")
         return self._dict.get(name, **kwargs)
 
     def _adopt(self, params):
