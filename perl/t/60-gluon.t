@@ -86,4 +86,15 @@ ok(!eval { my $u = $LSTM->new(6); $u->(zeros(float, 2, 2, 2)); 1 }, 'use before 
     is(${ $b->get_dataref }, ${ $c->get_dataref }, 'same seed, same output');
 }
 
+# A flag must be 0/1: a stray name read as a positional value fails loudly.
+{
+    eval { AI::FusedRNN::Gluon::RNN::LSTM->new(4, 2, 'TNC', 0, 0, 3, 'ones', 'zeros', 'zeros', 'zeros',
+                                               undef, undef, undef, undef, foo => 'float64') };
+    like($@, qr/state_clip_nan must be a boolean \(0 or 1\), got 'foo'/, 'a non-boolean flag is refused');
+    eval { AI::FusedRNN::Gluon::RNN::GRU->new(4, bidirectional => 'yes') };
+    like($@, qr/bidirectional must be a boolean/, 'bidirectional must be 0 or 1');
+    my $ok = eval { AI::FusedRNN::Gluon::RNN::GRU->new(4, bidirectional => 1, use_sequence_length => 0) };
+    ok($ok, 'flags 0 and 1 are accepted') or diag $@;
+}
+
 done_testing;

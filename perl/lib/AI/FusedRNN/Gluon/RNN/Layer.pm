@@ -86,6 +86,13 @@ sub _new_layer {
         }
         croak "state_clip_min must not exceed state_clip_max, got $cmin > $cmax" if $cmin > $cmax;
     }
+    # A flag is 0/1 (or undef/''/a JSON boolean): a stray name read as a
+    # positional value must fail loudly, not turn an option on.
+    for my $flag (qw(bidirectional state_clip_nan use_sequence_length)) {
+        my $v = $a->{$flag};
+        next if !defined $v || (ref $v && ref($v) =~ /Boolean/) || (!ref $v && $v =~ /\A(?:0|1|)\z/);
+        croak "$flag must be a boolean (0 or 1), got " . AI::FusedRNN::_describe($v);
+    }
     my $self = bless {}, $class;
     require AI::FusedRNN::Gluon::RNN::Cell;
     AI::FusedRNN::Gluon::RNN::Cell::_check_inits($self, $a);
@@ -322,9 +329,9 @@ sub forward {
 sub unfuse {
     my ($self) = @_;
     require AI::FusedRNN::Gluon::RNN::Cell;
-    croak "unfuse() does not support an LSTM with projection (projection_size=$self->{projection_size}): no cell has a projection"
+    croak "_unfuse does not support projection layer (projection_size=$self->{projection_size}): no cell has a projection"
         if $self->{projection_size};
-    croak 'unfuse() does not support LSTM state clipping (state_clip_min/state_clip_max): no cell clips'
+    croak '_unfuse does not support state clipping (state_clip_min/state_clip_max): no cell clips'
         if defined $self->{clip_min};
     my $in = $self->{inits};
     my $make = sub {
