@@ -43,8 +43,8 @@ class PythonHandler:
 
     def hello(self):
         return {"implementation": self.name, "version": self.fusedrnn.__version__,
-                "levels": ["operator"] if self.reference else ["operator", "layer", "cell"],
-                "kinds": ["forward", "param_size", "param_layout", "dropout_keep", "philox", "script"],
+                "levels": ["operator"] if self.reference else ["operator", "layer", "cell", "legacy", "c"],
+                "kinds": ["forward", "param_size", "param_layout", "dropout_keep", "philox", "script", "capi"],
                 "error_types": "python"}
 
     def run(self, kind, config, inputs, level="operator"):
@@ -52,6 +52,16 @@ class PythonHandler:
             if kind != "script":
                 raise NotApplicable(f"call kind {kind!r} at level {level!r}")
             return {"results": GluonScript(config, inputs).run()}
+        if level == "legacy" and not self.reference:      # fusedrnn.legacy (MXNet 0.10 mxnet.rnn)
+            if kind != "script":
+                raise NotApplicable(f"call kind {kind!r} at level {level!r}")
+            from legacy_script import LegacyScript
+            return {"results": LegacyScript(config, inputs).run()}
+        if level == "c" and not self.reference:          # the C API through cffi (capi_python.py)
+            if kind != "capi":
+                raise NotApplicable(f"call kind {kind!r} at level {level!r}")
+            from capi_python import CapiProgram
+            return {"results": CapiProgram(config, inputs).run()}
         if level != "operator" or kind == "script":
             raise NotApplicable(f"level {level!r}")
         unknown = set(inputs) - set(INPUT_NAMES)

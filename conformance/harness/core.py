@@ -25,6 +25,7 @@ CALL_FOR_QUERY = {"param_size": "param_size", "param_layout": "param_layout",
                   "dropout_keep": "dropout_keep", "philox": "philox"}
 FLOAT_DTYPES = ("float32", "float64")
 DTYPE_SUFFIX = {"float32": "f32", "float64": "f64"}
+DEFAULT_TOLERANCE = {"float64": {"rtol": 1e-9, "atol": 1e-11}, "float32": {"rtol": 1e-4, "atol": 1e-5}}
 
 
 # ---------------------------------------------------------------------------
@@ -162,6 +163,9 @@ def reference_outputs(case, inputs):
 
 def expected_outputs(case, inputs):
     exp = case["expected"]
+    if exp["from"] == "onnx":       # ONNX's equations on the flat vector mapped to ONNX's gate order
+        from .onnx_reference import onnx_outputs
+        return onnx_outputs(decoded_config(case), inputs)
     if exp["from"] == "reference":
         return reference_outputs(case, inputs)
     if exp["from"] == "inline":
@@ -370,9 +374,14 @@ def _na(msg):
 
 
 SCRIPT_LEVELS = ("layer", "cell")
+SCRIPT_LEVELS += ("legacy",)          # fusedrnn.legacy scripts (harness/legacy_reference.py)
 
 
 def call_kind(case):
+    if case["level"] == "c":          # C API programs, judged like scripts (docs/conformance-protocol.md)
+        return "capi"
+    if case["level"] == "perl":       # perl-level cases: Perl code run by the perl adapter (call kind "perl")
+        return "perl"
     if case["level"] in SCRIPT_LEVELS:
         return "script"
     if case["kind"] == "attribute":
@@ -420,7 +429,9 @@ def evaluate(adapter, case, dtype):
         return _na(f"{adapter.name} does not offer call kind {ckind!r}")
     if kind == "error" and info.get("validation") is False:
         return _na(f"{adapter.name} does not check the operator's argument rules")
-    if ckind == "script":
+    if ckind in ("script", "perl"):
+        return evaluate_script(adapter, case, dtype)
+    if ckind == "capi":
         return evaluate_script(adapter, case, dtype)
     config = case.get("config") or {}
     inputs = make_inputs(case, dtype) if ckind == "forward" else {}
@@ -494,6 +505,23 @@ def evaluate(adapter, case, dtype):
                 return Result("failed", f"variant {variant} gives {what} outputs "
                                         f"({'expected identical' if query == 'same_outputs' else 'expected a difference'})")
         return Result("passed")
+    if query == "close_outputs":
+        # each variant agrees with the base run within the suite's tolerance for the dtype
+        # (not bitwise: rounding-level freedom, e.g. pre-summed biases); expect false: it must not
+        tol = DEFAULT_TOLERANCE[dtype]
+        for variant in case.get("variants", []):
+            vcase = dict(case)
+            vcase["inputs"] = {**(case.get("inputs") or {}), **variant.get("inputs", {})}
+            vconfig = {**config, **variant.get("config", {})}
+            vinputs = {k: v for k, v in make_inputs(vcase, dtype).items() if k not in variant.get("without", [])}
+            vout, bad = _outputs_or(adapter.call("forward", case["id"], level, vconfig, vinputs))
+            if bad:
+                return bad
+            close = set(vout) == set(outputs) and all(compare(vout[k], outputs[k], tol)[0] for k in outputs)
+            if close != expect:
+                return Result("failed", f"variant {sorted(variant)} gives {'close' if close else 'different'} "
+                                        f"outputs (expected {'close' if expect else 'a difference beyond tolerance'})")
+        return Result("passed")
     if query == "finite_outputs":
         got = all(bool(np.all(np.isfinite(v))) for v in outputs.values())
         return Result("passed") if got == expect else Result("failed", f"all finite = {got}, expected {expect}")
@@ -521,7 +549,7 @@ def result_at(results, path, inputs=None):
         return inputs[path[3:]]
     value = results
     for part in str(path).split("/"):
-        value = value[int(part)]
+        value = value[part] if isinstance(value, dict) else value[int(part)]   # dict: by key (c level)
     return value
 
 
@@ -540,6 +568,8 @@ def matches(actual, expect):
     """JSON match: "$any" matches anything; {"$contains": {...}} a dict holding those items."""
     if expect == "$any":
         return True
+    if isinstance(expect, dict) and set(expect) == {"$oneof"}:
+        return any(matches(actual, e) for e in expect["$oneof"])
     if isinstance(expect, dict) and set(expect) == {"$contains"}:
         return isinstance(actual, dict) and all(k in actual and matches(actual[k], v)
                                                 for k, v in expect["$contains"].items())
@@ -554,6 +584,17 @@ def matches(actual, expect):
     if isinstance(expect, float) and isinstance(actual, (int, float)):
         return math.isclose(actual, expect, rel_tol=1e-9, abs_tol=1e-12)
     return actual == expect
+
+
+def bools_as_ints(value):
+    """JSON booleans as 0/1, for adapters whose language has no boolean type (hello: "booleans": "numeric")."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return [bools_as_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: bools_as_ints(v) for k, v in value.items()}
+    return value
 
 
 def _as_arrays(v):
@@ -635,6 +676,10 @@ def check_relation(rel, results, inputs):
             if not np.all(x == rel["value"]):
                 return f"{rel['a']} is not all {rel['value']}"
         return ""
+    if kind == "nonempty":       # every item of a list (or the value) is a non-empty string
+        got = get("a")
+        bad = [g for g in (got if isinstance(got, list) else [got]) if not (isinstance(g, str) and g.strip())]
+        return f"{rel['a']}: {len(bad)} item(s) not a non-empty string: {bad[:3]!r}" if bad else ""
     if kind == "dtype":
         got = [np.asarray(x).dtype.name for x in (get("a") if isinstance(get("a"), list) else [get("a")])]
         if any(g != rel["dtype"] for g in got):
@@ -645,6 +690,10 @@ def check_relation(rel, results, inputs):
 
 def script_expected(case, inputs, config):
     exp = case["expected"]
+    if exp["from"] == "reference" and case["level"] == "legacy":
+        from .legacy_reference import run_script as run_legacy
+        results = run_legacy(config, dict(inputs))
+        return {name: result_at(results, path, inputs) for name, path in case["outputs"].items()}
     if exp["from"] == "reference":
         from .gluon_reference import run_script
         results = run_script(config, {k: v for k, v in inputs.items()})
@@ -659,7 +708,7 @@ def script_expected(case, inputs, config):
 def evaluate_script(adapter, case, dtype):
     config = with_dtype(case.get("config") or {}, dtype)
     inputs = make_inputs(case, dtype)
-    response = adapter.call("script", case["id"], case["level"], config, inputs)
+    response = adapter.call(call_kind(case), case["id"], case["level"], config, inputs)
     kind = case["kind"]
     if "not_applicable" in response:
         return _na(response["not_applicable"])
@@ -701,8 +750,10 @@ def evaluate_script(adapter, case, dtype):
         return Result("passed", "", worst_abs, worst_rel)
     query = case["query"]
     if query == "results":
-        got = summarize(results)
-        if not matches(got, case["expect"]):
+        got, want = summarize(results), case["expect"]
+        if (adapter.info or {}).get("booleans") == "numeric":    # e.g. Perl: false/true are 0/1
+            got, want = bools_as_ints(got), bools_as_ints(want)
+        if not matches(got, want):
             return Result("failed", f"results {json.dumps(got)[:600]}, expected {json.dumps(case['expect'])[:600]}")
         return Result("passed")
     if query == "checks":

@@ -560,6 +560,21 @@ def build():
     for fname, (level, kind) in FILES.items():
         items = [c for c in CASES if c["kind"] == kind and c["level"] == level]
         out[fname] = json.dumps(items, indent=1, ensure_ascii=False) + "\n"
+    import capi_cases                       # the c level, pre-summed biases, ONNX gate order: own files
+    for fname, items in capi_cases.files().items():
+        for case in items:
+            add(case)
+        out[fname] = json.dumps(items, indent=1, ensure_ascii=False) + "\n"
+    import perl_cases                       # the perl level (Perl code run by the perl adapter): own files
+    perl_items = perl_cases.build_all()
+    for case in perl_items:
+        add(case)
+    for fname, kind in perl_cases.FILES.items():
+        out[fname] = json.dumps([c for c in perl_items if c["kind"] == kind], indent=1, ensure_ascii=False) + "\n"
+    import legacy_cases                     # the legacy level (fusedrnn.legacy scripts): own files
+    legacy_items = [add(c) for c in legacy_cases.build_all()]
+    for fname, (level, kind) in legacy_cases.FILES.items():
+        out[fname] = json.dumps([c for c in legacy_items if c["kind"] == kind], indent=1, ensure_ascii=False) + "\n"
     return out
 
 
