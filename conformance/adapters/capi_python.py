@@ -17,6 +17,7 @@ import threading
 import numpy as np
 
 from protocol_io import NotApplicable
+from script_values import action_errors
 
 SENTINEL = 0xA5           # the byte every output buffer is filled with before a call
 ALIGN = 64
@@ -327,11 +328,6 @@ class CapiProgram:
     def run(self):
         results = []
         for i, step in enumerate(self.config.get("steps", [])):
-            try:
+            with action_errors(i):
                 results.append(self.act(step))
-            except NotApplicable:
-                raise
-            except Exception as exc:
-                from python_adapter import ScriptError
-                raise ScriptError(i, exc) from exc
         return results

@@ -2,15 +2,16 @@
 
 The legacy level (MXNet 0.10 `mxnet.rnn`, docs/python.md section 8) uses the
 `script` call kind like the layer and cell levels, with its own vocabulary
-(docs/conformance-protocol.md, "Scripts: the legacy level"). Self-contained
-apart from NumPy and fusedrnn, so python_adapter.py can import it when run as
-a process.
+(docs/conformance-protocol.md, "Scripts: the legacy level"). Needs only NumPy,
+fusedrnn and its neighbours protocol_io.py and script_values.py, so
+python_adapter.py can import it when run as a process.
 """
 import inspect
 
 import numpy as np
 
 from protocol_io import NotApplicable
+from script_values import NO_FORM, ImplementationScript, action_errors, signature_of
 
 CLASSES = ("BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "FusedRNNCell", "SequentialRNNCell",
            "BidirectionalCell", "DropoutCell", "ModifierCell", "ZoneoutCell", "ResidualCell",
@@ -19,36 +20,6 @@ FUNCTIONS = ("encode_sentences", "save_rnn_checkpoint", "load_rnn_checkpoint", "
 METHOD_OF = {"call": "__call__", "unroll": "unroll", "begin_state": "begin_state", "reset": "reset",
              "unpack_weights": "unpack_weights", "pack_weights": "pack_weights", "get": "get",
              "add": "add", "unfuse": "unfuse", "next": "next"}
-
-
-def _jsonable(value):
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if callable(value):
-        return getattr(value, "__name__", repr(value))
-    return repr(value)
-
-
-def signature_of(fn):
-    params = list(inspect.signature(fn).parameters.values())
-    if params and params[0].name == "self":
-        params = params[1:]
-    positional, keyword, var_keyword = [], {}, None
-    for p in params:
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            positional.append([p.name] if p.default is p.empty else [p.name, _jsonable(p.default)])
-        elif p.kind is p.KEYWORD_ONLY:
-            keyword[p.name] = None if p.default is p.empty else _jsonable(p.default)
-        elif p.kind is p.VAR_KEYWORD:
-            var_keyword = p.name
-    out = {"positional": positional, "keyword": keyword}
-    if var_keyword:
-        out["var_keyword"] = var_keyword
-    return out
 
 
 class _Symbol:
@@ -76,58 +47,23 @@ def _symbol_func(name):
     return func
 
 
-class LegacyScript:
+class LegacyScript(ImplementationScript):
     """Runs one legacy script (one fresh naming context) against fusedrnn.legacy."""
+
+    DICT_PATHS = True
 
     def __init__(self, config, inputs):
         from fusedrnn import legacy
         self.legacy = legacy
-        self.config = config
-        self.inputs = inputs
-        self.blocks = {}
-        self.results = []
+        super().__init__(config, inputs)
 
-    # -- values ---------------------------------------------------------------------
-    def _path(self, path):
-        value = self.results
-        for part in str(path).split("/"):
-            value = value[part] if isinstance(value, dict) else value[int(part)]
-        return value
-
-    def value(self, v):
-        if isinstance(v, dict):
-            if set(v) == {"$block"}:
-                return self.blocks[v["$block"]]
-            if set(v) == {"$input"}:
-                return self.inputs[v["$input"]]
-            if set(v) == {"$result"}:
-                return self._path(v["$result"])
-            if set(v) == {"$float"}:
-                return float(v["$float"])
-            if set(v) == {"$symbol"}:
-                return _Symbol(v["$symbol"])
-            if set(v) == {"$symbol_func"}:
-                return _symbol_func(v["$symbol_func"])
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
-        return v
-
-    def arrays(self, spec):
-        """An input name, a list of specs, a reference object, or null."""
-        if spec is None:
-            return None
-        if isinstance(spec, str):
-            return self.inputs[spec]
-        if isinstance(spec, list):
-            return [self.arrays(s) for s in spec]
-        return self.value(spec)
-
-    def named_arrays(self, a):
-        """`args`: a reference (a dict result), or `params`: {name: input name}."""
-        if "args" in a:
-            return dict(self.value(a["args"]))
-        return {k: self.inputs[v] for k, v in a.get("params", {}).items()}
+    # -- values: ScriptValues, plus {"$symbol": name} and {"$symbol_func": name} ----------
+    def extra_value(self, key, arg):
+        if key == "$symbol":
+            return _Symbol(arg)
+        if key == "$symbol_func":
+            return _symbol_func(arg)
+        return NO_FORM
 
     def build(self, spec):
         name = spec["class"]
@@ -135,10 +71,6 @@ class LegacyScript:
             raise NotApplicable(f"no legacy class {name!r}")
         cls = getattr(self.legacy, name)
         return cls(*self.value(spec.get("args", [])), **self.value(spec.get("kwargs", {})))
-
-    @staticmethod
-    def _mode(a):
-        return {k: a[k] for k in ("training", "seed") if k in a}
 
     def _state_func(self, func):
         if func in (None, "zeros"):
@@ -156,11 +88,7 @@ class LegacyScript:
                 "provide_label": [[n, list(s)] for n, s in batch.provide_label]}
 
     # -- actions ----------------------------------------------------------------------
-    def act(self, a):
-        do = a["do"]
-        if do == "build":
-            self.blocks[a.get("name", "main")] = self.build(a["block"])
-            return None
+    def action(self, do, a):
         if do == "signature" and "function" in a:
             if a["function"] not in FUNCTIONS:
                 raise NotApplicable(f"no legacy function {a['function']!r}")
@@ -226,20 +154,8 @@ class LegacyScript:
             return_ = b(self.arrays(a["inputs"]), states, **self._mode(a))
             return [return_[0], list(return_[1])]
         if do == "unroll":
-            kwargs = self._mode(a)
-            for k in ("begin_state",):
-                if k in a:
-                    kwargs[k] = self.arrays(a[k])
-            for k in ("layout", "merge_outputs"):
-                if k in a:
-                    kwargs[k] = a[k]
-            inputs = self.arrays(a["inputs"])
-            if a.get("positional"):
-                names = ("begin_state", "layout", "merge_outputs")
-                pos = [kwargs.pop(n, d) for n, d in zip(names, (None, "NTC", None))]
-                outputs, states = b.unroll(a["length"], inputs, *pos, **kwargs)
-            else:
-                outputs, states = b.unroll(a["length"], inputs, **kwargs)
+            outputs, states = self._unroll(b, a, ("begin_state",),
+                                           (("begin_state", None), ("layout", "NTC"), ("merge_outputs", None)))
             return [list(outputs) if isinstance(outputs, (list, tuple)) else outputs, _lists(states)]
         if do == "reset":
             b.reset()
@@ -272,24 +188,10 @@ class LegacyScript:
     def _run(self):
         import warnings
         for i, action in enumerate(self.config.get("actions", [])):
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    self.results.append(self.act(action))
-            except NotApplicable:
-                raise
-            except Exception as exc:
-                raise ScriptError(i, exc) from exc
+            with action_errors(i), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.results.append(self.act(action))
         return self.results
-
-
-class ScriptError(Exception):
-    """An error raised by one action; carries the action's index (protocol_io.error_response)."""
-
-    def __init__(self, index, exc):
-        super().__init__(str(exc))
-        self.index = index
-        self.exc = exc
 
 
 def _lists(states):

@@ -13,6 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from protocol_io import NotApplicable, serve  # noqa: E402
+from script_values import NO_FORM, ImplementationScript, action_errors, signature_of  # noqa: E402
 
 OP_KEYS = ("state_size", "num_layers", "mode", "bidirectional", "p", "state_outputs",
            "projection_size", "lstm_state_clip_min", "lstm_state_clip_max",
@@ -103,48 +104,7 @@ class PythonHandler:
 # layer and cell levels: scripts (docs/conformance-protocol.md, "Scripts")
 # ---------------------------------------------------------------------------
 
-class ScriptError(Exception):
-    """An error raised by one action of a script; carries the action's index."""
-
-    def __init__(self, index, exc):
-        super().__init__(str(exc))
-        self.index = index
-        self.exc = exc
-
-
-def _jsonable(value):
-    """A constructor default or attribute as JSON (tuples become lists, functions their name)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if callable(value):
-        return getattr(value, "__name__", repr(value))
-    return repr(value)
-
-
-def _signature(fn, drop_first=True):
-    import inspect
-    params = list(inspect.signature(fn).parameters.values())
-    if drop_first and params and params[0].name == "self":
-        params = params[1:]
-    positional, keyword, var_keyword = [], {}, None
-    for p in params:
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            positional.append([p.name] if p.default is p.empty else [p.name, _jsonable(p.default)])
-        elif p.kind is p.KEYWORD_ONLY:
-            keyword[p.name] = None if p.default is p.empty else _jsonable(p.default)
-        elif p.kind is p.VAR_KEYWORD:
-            var_keyword = p.name
-    out = {"positional": positional, "keyword": keyword}
-    if var_keyword:
-        out["var_keyword"] = var_keyword
-    return out
-
-
-class GluonScript:
+class GluonScript(ImplementationScript):
     """Runs one layer/cell script against fusedrnn.gluon (one fresh naming context)."""
 
     STATE_FUNCS = ("zeros", "ones", "$names")
@@ -154,45 +114,13 @@ class GluonScript:
         from fusedrnn.gluon import rnn
         self.np = np
         self.rnn = rnn
-        self.config = config
-        self.inputs = inputs
-        self.blocks = {}
-        self.results = []
+        super().__init__(config, inputs)
 
-    # -- values ---------------------------------------------------------------
-    def _path(self, path):
-        value = self.results
-        for part in str(path).split("/"):
-            value = value[int(part)]
-        return value
-
-    def value(self, v):
-        """Resolve references inside an argument: {"$block"}, {"$input"}, {"$result"}, {"$params"}."""
-        if isinstance(v, dict):
-            if set(v) == {"$block"}:
-                return self.blocks[v["$block"]]
-            if set(v) == {"$input"}:
-                return self.inputs[v["$input"]]
-            if set(v) == {"$result"}:
-                return self._path(v["$result"])
-            if set(v) == {"$params"}:
-                return self.blocks[v["$params"]].collect_params()
-            if set(v) == {"$float"}:
-                return float(v["$float"])
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
-        return v
-
-    def arrays(self, spec):
-        """An input name, a list of names, a {"$result"} reference, or null."""
-        if spec is None:
-            return None
-        if isinstance(spec, str):
-            return self.inputs[spec]
-        if isinstance(spec, list):
-            return [self.arrays(s) for s in spec]
-        return self.value(spec)
+    # -- values: ScriptValues, plus {"$params": block} -------------------------------
+    def extra_value(self, key, arg):
+        if key == "$params":
+            return self.blocks[arg].collect_params()
+        return NO_FORM
 
     def build(self, spec):
         if spec["class"] == "Block":          # a plain container: {"children": {name: {"$block": ...}}}
@@ -230,32 +158,20 @@ class GluonScript:
             return lambda shape=None, name=None, **kw: name
         raise NotApplicable(f"begin_state func {name!r}")
 
-    def _mode(self, action):
-        kw = {}
-        if "training" in action:
-            kw["training"] = action["training"]
-        if "seed" in action:
-            kw["seed"] = action["seed"]
-        return kw
-
     # -- actions --------------------------------------------------------------
-    def act(self, a):
+    def action(self, do, a):
         np = self.np
-        do = a["do"]
-        if do == "build":
-            self.blocks[a.get("name", "main")] = self.build(a["block"])
-            return None
         b = self.block(a)
         if do == "signature":
             what = a.get("of", "constructor")
             if what == "constructor":
-                return _signature(type(b).__init__)
+                return signature_of(type(b).__init__)
             fn = {"call": type(b).forward if not hasattr(b, "unroll") else type(b).__call__,
                   "forward": type(b).forward, "unroll": getattr(type(b), "unroll", None),
                   "begin_state": type(b).begin_state, "state_info": type(b).state_info}.get(what)
             if fn is None:
                 raise NotApplicable(f"signature of {what!r}")
-            return _signature(fn)
+            return signature_of(fn)
         if do == "repr":
             return repr(b)
         if do == "prefix":
@@ -320,20 +236,9 @@ class GluonScript:
             out = b(*args, **self._mode(a))
             return [out[0], list(out[1])]
         if do == "unroll":
-            kwargs = self._mode(a)
-            for k in ("begin_state", "valid_length"):
-                if k in a:
-                    kwargs[k] = self.arrays(a[k])
-            for k in ("layout", "merge_outputs"):
-                if k in a:
-                    kwargs[k] = a[k]
-            inputs = self.arrays(a["inputs"])
-            if a.get("positional"):
-                names = ("begin_state", "layout", "merge_outputs", "valid_length")
-                pos = [kwargs.pop(n, d) for n, d in zip(names, (None, "NTC", None, None))]
-                outputs, states = b.unroll(a["length"], inputs, *pos, **kwargs)
-            else:
-                outputs, states = b.unroll(a["length"], inputs, **kwargs)
+            outputs, states = self._unroll(b, a, ("begin_state", "valid_length"),
+                                           (("begin_state", None), ("layout", "NTC"), ("merge_outputs", None),
+                                            ("valid_length", None)))
             return [list(outputs) if isinstance(outputs, (list, tuple)) else outputs, list(states)]
         if do in ("save_names", "save_load"):
             import os
@@ -376,19 +281,11 @@ class GluonScript:
 
     def _run(self):
         for spec_name, spec in (self.config.get("blocks") or {}).items():
-            try:
+            with action_errors(-1):
                 self.blocks[spec_name] = self.build(spec)
-            except NotApplicable:
-                raise
-            except Exception as exc:
-                raise ScriptError(-1, exc) from exc
         for i, action in enumerate(self.config.get("actions", [])):
-            try:
+            with action_errors(i):
                 self.results.append(self.act(action))
-            except NotApplicable:
-                raise
-            except Exception as exc:
-                raise ScriptError(i, exc) from exc
         return self.results
 
 

@@ -14,9 +14,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.dirname(HERE)                       # conformance/
 REPO = os.path.dirname(SUITE)
-ADAPTERS = os.path.join(SUITE, "adapters")
-if ADAPTERS not in sys.path:
-    sys.path.insert(0, ADAPTERS)
+ADAPTERS = os.path.join(SUITE, "adapters")       # on sys.path already (harness/__init__.py)
 
 import protocol_io  # noqa: E402
 

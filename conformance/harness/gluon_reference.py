@@ -18,6 +18,8 @@ Two things live here:
 """
 import numpy as np
 
+from script_values import ScriptValues     # adapters/ (harness/__init__.py); imports no fusedrnn
+
 NOT_GIVEN = object()
 
 _INITS4 = [("i2h_weight_initializer", None), ("h2h_weight_initializer", None),
@@ -66,9 +68,14 @@ GATES = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
 def bind(cls, args, kwargs):
     """Constructor arguments by name, defaults filled in (as the claims state them)."""
     sig = SIGNATURES[cls]
+    if len(args) > len(sig["positional"]):
+        raise TypeError(f"{cls} takes at most {len(sig['positional'])} positional arguments")
+    return bind_to(sig, cls, args, kwargs)
+
+
+def bind_to(sig, cls, args, kwargs):
+    """args and kwargs by name against sig (one SIGNATURES entry), defaults filled in."""
     names = [p[0] for p in sig["positional"]]
-    if len(args) > len(names):
-        raise TypeError(f"{cls} takes at most {len(names)} positional arguments")
     out = {p[0]: (p[1] if len(p) > 1 else NOT_GIVEN) for p in sig["positional"]}
     out.update(sig["keyword"])
     out.update(zip(names, args))
@@ -320,39 +327,28 @@ class Layer:
 
 # ---- the interpreter --------------------------------------------------------------
 
-class _Script:
-    def __init__(self, config, inputs):
-        self.config, self.inputs, self.blocks, self.results = config, inputs, {}, []
+def wrapper_node(cls, a, bi, identity, wrap):
+    """The node of a cell around others, as at both levels; bi, identity and wrap: the level's node classes."""
+    if cls == "BidirectionalCell":
+        return bi(a["l_cell"], a["r_cell"])
+    if cls == "DropoutCell":
+        return identity()
+    if cls == "ZoneoutCell":
+        return wrap(a["base_cell"], False)
+    if cls == "ResidualCell":
+        return wrap(a["base_cell"], True)
+    raise ValueError(cls)
 
-    def _path(self, path):
-        v = self.results
-        for part in str(path).split("/"):
-            v = v[int(part)]
-        return v
 
-    def value(self, v):
-        if isinstance(v, dict):
-            if set(v) == {"$block"}:
-                return self.blocks[v["$block"]]
-            if set(v) == {"$result"}:
-                return self._path(v["$result"])
-            if set(v) == {"$input"}:
-                return self.inputs[v["$input"]]
-            if set(v) == {"$float"}:
-                return float(v["$float"])
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
-        return v
+def time_steps(inputs, layout):
+    """An unroll action's inputs as one array per step (a tensor split along T), and T's axis."""
+    axis = layout.find("T")
+    tensor = not isinstance(inputs, list)
+    return ([np.take(inputs, t, axis=axis) for t in range(inputs.shape[axis])] if tensor else inputs), axis
 
-    def arrays(self, spec):
-        if spec is None:
-            return None
-        if isinstance(spec, str):
-            return self.inputs[spec]
-        if isinstance(spec, list):
-            return [self.arrays(s) for s in spec]
-        return self.value(spec)
+
+class _Script(ScriptValues):
+    """JSON values and arrays() from ScriptValues; the actions that produce numbers here."""
 
     def build(self, spec):
         cls = spec["class"]
@@ -368,21 +364,9 @@ class _Script:
             return Cell("gru", a["hidden_size"])
         if cls in ("SequentialRNNCell", "HybridSequentialRNNCell"):
             return Seq()
-        if cls == "BidirectionalCell":
-            return Bi(a["l_cell"], a["r_cell"])
-        if cls == "DropoutCell":
-            return Identity()
-        if cls == "ZoneoutCell":
-            return Wrap(a["base_cell"], False)
-        if cls == "ResidualCell":
-            return Wrap(a["base_cell"], True)
-        raise ValueError(cls)
+        return wrapper_node(cls, a, Bi, Identity, Wrap)
 
-    def act(self, a):
-        do = a["do"]
-        if do == "build":
-            self.blocks[a.get("name", "main")] = self.build(a["block"])
-            return None
+    def action(self, do, a):
         b = self.blocks[a.get("on", "main")]
         if do == "set_params":
             for key, name in a["params"].items():
@@ -403,11 +387,7 @@ class _Script:
             out, st = b.step(self.arrays(a["inputs"]), self.arrays(a.get("states")))
             return [out, st]
         if do == "unroll":
-            inputs = self.arrays(a["inputs"])
-            layout = a.get("layout", "NTC")
-            axis = layout.find("T")
-            tensor = not isinstance(inputs, list)
-            seq = [np.take(inputs, t, axis=axis) for t in range(inputs.shape[axis])] if tensor else inputs
+            seq, axis = time_steps(self.arrays(a["inputs"]), a.get("layout", "NTC"))
             vl = self.arrays(a.get("valid_length"))
             vl = None if vl is None else np.asarray(vl).astype(np.int64)
             outs, states = b.unroll(seq, self.arrays(a.get("begin_state")), vl)

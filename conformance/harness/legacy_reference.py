@@ -15,7 +15,9 @@
 """
 import numpy as np
 
-from .gluon_reference import Cell, NOT_GIVEN
+from script_values import ScriptValues     # adapters/ (harness/__init__.py); imports no fusedrnn
+
+from .gluon_reference import Bi, Cell, Identity, Seq, Wrap, bind_to, time_steps, wrapper_node
 
 _KW = {"training": None, "seed": None}           # keyword-only extensions (docs/python.md §8)
 SIGNATURES = {
@@ -61,15 +63,8 @@ GATES = {"rnn_relu": ("",), "rnn_tanh": ("",), "lstm": ("_i", "_f", "_c", "_o"),
 
 
 def bind(cls, args, kwargs):
-    sig = SIGNATURES[cls]
-    names = [p[0] for p in sig["positional"]]
-    out = {p[0]: (p[1] if len(p) > 1 else NOT_GIVEN) for p in sig["positional"]}
-    out.update(zip(names, args))
-    out.update(kwargs)
-    missing = [k for k, v in out.items() if v is NOT_GIVEN]
-    if missing:
-        raise TypeError(f"{cls} needs {missing}")
-    return out
+    # no positional-count check here, unlike gluon_reference.bind: extra positionals are ignored
+    return bind_to(SIGNATURES[cls], cls, args, kwargs)
 
 
 def flat_layout(I, H, L, mode, bi):
@@ -249,22 +244,16 @@ class LFused:
         return stack
 
 
-class LSeq:
-    def __init__(self):
-        self.children = []
+# The legacy containers build on gluon_reference's (__init__, count, zeros as there); what
+# differs here: no valid_length, states per child cell, and `natural` (merge_outputs=None).
 
+class LSeq(Seq):
     @property
     def natural(self):
         return self.children[-1].natural
 
     def leaves(self):
         return [leaf for c in self.children for leaf in c.leaves()]
-
-    def count(self):
-        return sum(c.count() for c in self.children)
-
-    def zeros(self, batch):
-        return [z for c in self.children for z in c.zeros(batch)]
 
     def step(self, x, states):
         out, p = [], 0
@@ -285,22 +274,13 @@ class LSeq:
         return seq, per_cell
 
 
-class LBi:
-    def __init__(self, l_cell, r_cell):
-        self.l, self.r = l_cell, r_cell
-
+class LBi(Bi):
     @property
     def natural(self):
         return self.l.natural and self.r.natural
 
     def leaves(self):
         return self.l.leaves() + self.r.leaves()
-
-    def count(self):
-        return self.l.count() + self.r.count()
-
-    def zeros(self, batch):
-        return self.l.zeros(batch) + self.r.zeros(batch)
 
     def unroll(self, seq, begin):
         n = self.l.count()
@@ -310,16 +290,10 @@ class LBi:
         return outs, [ls, rs]
 
 
-class LIdentity:                       # DropoutCell outside training
+class LIdentity(Identity):             # DropoutCell outside training
     natural = False
 
     def leaves(self):
-        return []
-
-    def count(self):
-        return 0
-
-    def zeros(self, batch):
         return []
 
     def step(self, x, states):
@@ -329,26 +303,13 @@ class LIdentity:                       # DropoutCell outside training
         return [np.asarray(x, np.float64) for x in seq], []
 
 
-class LWrap:                           # ZoneoutCell outside training, ResidualCell
-    def __init__(self, base, residual):
-        self.base, self.residual = base, residual
-
+class LWrap(Wrap):                     # ZoneoutCell outside training, ResidualCell (step as there)
     @property
     def natural(self):
         return self.base.natural
 
     def leaves(self):
         return self.base.leaves()
-
-    def count(self):
-        return self.base.count()
-
-    def zeros(self, batch):
-        return self.base.zeros(batch)
-
-    def step(self, x, states):
-        out, new = self.base.step(x, states)
-        return (out + np.asarray(x, np.float64) if self.residual else out), new
 
     def unroll(self, seq, begin):
         outs, states = self.base.unroll(seq, begin)
@@ -366,44 +327,10 @@ def _flatten(states):
 
 # ---- the interpreter ------------------------------------------------------------------
 
-class _Script:
-    def __init__(self, config, inputs):
-        self.config, self.inputs, self.blocks, self.results = config, inputs, {}, []
+class _Script(ScriptValues):
+    """JSON values, arrays() and named_arrays() from ScriptValues; the actions that produce numbers here."""
 
-    def _path(self, path):
-        v = self.results
-        for part in str(path).split("/"):
-            v = v[part] if isinstance(v, dict) else v[int(part)]
-        return v
-
-    def value(self, v):
-        if isinstance(v, dict):
-            if set(v) == {"$block"}:
-                return self.blocks[v["$block"]]
-            if set(v) == {"$result"}:
-                return self._path(v["$result"])
-            if set(v) == {"$input"}:
-                return self.inputs[v["$input"]]
-            if set(v) == {"$float"}:
-                return float(v["$float"])
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
-        return v
-
-    def arrays(self, spec):
-        if spec is None:
-            return None
-        if isinstance(spec, str):
-            return self.inputs[spec]
-        if isinstance(spec, list):
-            return [self.arrays(s) for s in spec]
-        return self.value(spec)
-
-    def named(self, a):
-        if "args" in a:
-            return dict(self.value(a["args"]))
-        return {k: self.inputs[v] for k, v in a.get("params", {}).items()}
+    DICT_PATHS = True
 
     def build(self, spec):
         cls = spec["class"]
@@ -422,15 +349,7 @@ class _Script:
             return LFused(a)
         if cls == "SequentialRNNCell":
             return LSeq()
-        if cls == "BidirectionalCell":
-            return LBi(a["l_cell"], a["r_cell"])
-        if cls == "DropoutCell":
-            return LIdentity()
-        if cls == "ZoneoutCell":
-            return LWrap(a["base_cell"], False)
-        if cls == "ResidualCell":
-            return LWrap(a["base_cell"], True)
-        raise ValueError(cls)
+        return wrapper_node(cls, a, LBi, LIdentity, LWrap)
 
     @staticmethod
     def _unpack(b, args):
@@ -452,11 +371,7 @@ class _Script:
         return [z if np.shape(s) != np.shape(z) and 0 in np.shape(s) else np.asarray(s, np.float64)
                 for s, z in zip(flat, zeros)]
 
-    def act(self, a):
-        do = a["do"]
-        if do == "build":
-            self.blocks[a.get("name", "main")] = self.build(a["block"])
-            return None
+    def action(self, do, a):
         if do == "pick":
             src = self._path(a["from"])
             return [src[k] for k in a["keys"]]
@@ -465,7 +380,7 @@ class _Script:
             b.children.append(self.blocks[a["child"]])
             return None
         if do == "set_weights":
-            args = self.named(a)
+            args = self.named_arrays(a)
             names = [n for leaf in b.leaves() for n in leaf.names()]
             if not all(n in args for n in names):
                 args = self._pack(b, args)
@@ -473,9 +388,9 @@ class _Script:
                 leaf.take(args)
             return None
         if do == "unpack_weights":
-            return self._unpack(b, self.named(a))
+            return self._unpack(b, self.named_arrays(a))
         if do == "pack_weights":
-            return self._pack(b, self.named(a))
+            return self._pack(b, self.named_arrays(a))
         if do == "get_weights":             # only after set_weights: the reference knows no drawn values
             w = {k: v for leaf in b.leaves() for k, v in leaf.weights().items()}
             return [w[k] for k in a["names"]] if "names" in a else w
@@ -489,11 +404,7 @@ class _Script:
             out, st = b.step(x, self._begin(b, self.arrays(a.get("states")), np.shape(x)[0]))
             return [out, list(st)]
         if do == "unroll":
-            inputs = self.arrays(a["inputs"])
-            layout = a.get("layout", "NTC")
-            axis = layout.find("T")
-            tensor = not isinstance(inputs, list)
-            seq = [np.take(inputs, t, axis=axis) for t in range(inputs.shape[axis])] if tensor else inputs
+            seq, axis = time_steps(self.arrays(a["inputs"]), a.get("layout", "NTC"))
             seq = [np.asarray(x, np.float64) for x in seq]
             outs, states = b.unroll(seq, self._begin(b, self.arrays(a.get("begin_state")), seq[0].shape[0]))
             merge = a.get("merge_outputs")

@@ -12,19 +12,16 @@ or `query: "checks"`. The steps are documented in docs/conformance-protocol.md
 import os
 import random
 import re
-import zlib
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 HEADER = os.path.join(REPO, "libc", "include", "fusedrnn.h")
+sys.path.insert(0, HERE)
+from case_helpers import TOL, seed_of  # noqa: E402
 
 G = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
-TOL = {"float64": {"rtol": 1e-9, "atol": 1e-11}, "float32": {"rtol": 1e-4, "atol": 1e-5}}
 OK = "FUSEDRNN_OK"
-
-
-def seed_of(cid):
-    return zlib.crc32(cid.encode()) & 0x7FFFFFFF
 
 
 def param_size(I, H, L, mode, bi=False):

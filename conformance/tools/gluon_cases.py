@@ -8,13 +8,13 @@ interpreter (harness/gluon_reference.py) or from the MXNet fixtures.
 import json
 import os
 import sys
-import zlib
 
 SUITE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, SUITE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from case_helpers import TOL, B, U, build, last, ref, seed_of  # noqa: E402  (perl_cases reaches them as gc.*)
 from harness.gluon_reference import METHODS, SIGNATURES  # noqa: E402
 
-TOL = {"float64": {"rtol": 1e-9, "atol": 1e-11}, "float32": {"rtol": 1e-4, "atol": 1e-5}}
 FIX = "tests/fixtures/mxnet/"
 GATES = {"RNN": 1, "LSTM": 4, "GRU": 3, "RNNCell": 1, "LSTMCell": 4, "GRUCell": 3}
 LAYERS = ("RNN", "LSTM", "GRU")
@@ -22,23 +22,6 @@ CELLS = ("RNNCell", "LSTMCell", "GRUCell")
 KEY = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru", "RNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
 
 OUT = []
-
-
-def seed_of(cid):
-    return zlib.crc32(cid.encode()) & 0x7FFFFFFF
-
-
-def B(cls, *args, **kwargs):
-    spec = {"class": cls}
-    if args:
-        spec["args"] = list(args)
-    if kwargs:
-        spec["kwargs"] = kwargs
-    return spec
-
-
-def ref(name):
-    return {"$block": name}
 
 
 def _case(cid, level, claims, tags, desc, kind, blocks, actions, **extra):
@@ -61,11 +44,6 @@ def attr(cid, level, claims, tags, desc, blocks, actions, expect, gen=None, dtyp
     if dtypes:
         kw["dtypes"] = dtypes
     return _case(cid, level, claims, tags, desc, "attribute", blocks, actions, **kw)
-
-
-def last(actions, value):
-    """Expect: anything for every action but the last, `value` for it."""
-    return ["$any"] * (len(actions) - 1) + [value]
 
 
 def checks(cid, level, claims, tags, desc, blocks, actions, rels, gen=None, sets=None, dtypes=None):
@@ -105,10 +83,6 @@ def numeric(cid, level, claims, tags, desc, blocks, actions, outputs, gen, sets=
         kw["expected"] = {"from": "fixture", "fixture": fixture} if fixture else {"from": "reference"}
         _case(full, level, claims, set(tags) | {"f64" if dt == "float64" else "f32"}, desc, "numeric",
               blocks, actions, **kw)
-
-
-def U(shape, low=-1.0, high=1.0):
-    return {"dist": "uniform", "shape": list(shape), "low": low, "high": high}
 
 
 def C(shape, value, dtype=None):
@@ -152,13 +126,6 @@ def set_action(params, on=None, prefix="p."):
     a = {"do": "set_params", "params": {k: prefix + k for k, _ in params}}
     if on:
         a["on"] = on
-    return a
-
-
-def build(spec, name=None):
-    a = {"do": "build", "block": spec}
-    if name:
-        a["name"] = name
     return a
 
 

@@ -10,13 +10,13 @@ fusedrnn.reference.rnn for FusedRNNCell).
 import json
 import os
 import sys
-import zlib
 
 SUITE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, SUITE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from case_helpers import TOL, B, U, build, last, ref, seed_of  # noqa: E402
 from harness.legacy_reference import FUNCTIONS, GATES, METHODS, SIGNATURES, flat_layout  # noqa: E402
 
-TOL = {"float64": {"rtol": 1e-9, "atol": 1e-11}, "float32": {"rtol": 1e-4, "atol": 1e-5}}
 FILES = {"legacy_numeric.json": ("legacy", "numeric"), "legacy_attribute.json": ("legacy", "attribute"),
          "legacy_error.json": ("legacy", "error")}
 OUT = []
@@ -25,30 +25,6 @@ KEY = {"BaseRNNCell": "base", "RNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "
        "SequentialRNNCell": "sequential", "BidirectionalCell": "bidirectional", "DropoutCell": "dropout",
        "ZoneoutCell": "zoneout", "ResidualCell": "residual", "RNNParams": "rnn_params",
        "BucketSentenceIter": "bucket_iter"}
-
-
-def seed_of(cid):
-    return zlib.crc32(cid.encode()) & 0x7FFFFFFF
-
-
-def B(cls, *args, **kwargs):
-    spec = {"class": cls}
-    if args:
-        spec["args"] = list(args)
-    if kwargs:
-        spec["kwargs"] = kwargs
-    return spec
-
-
-def ref(name):
-    return {"$block": name}
-
-
-def build(block, name=None):
-    a = {"do": "build", "block": block}
-    if name:
-        a["name"] = name
-    return a
 
 
 def _case(cid, claims, tags, desc, kind, actions, **extra):
@@ -80,10 +56,6 @@ def attr(cid, claims, tags, desc, actions, expect, gen=None):
     return _case(cid, claims, tags, desc, "attribute", actions, **kw)
 
 
-def last(actions, value):
-    return ["$any"] * (len(actions) - 1) + [value]
-
-
 def checks(cid, claims, tags, desc, actions, rels, gen=None):
     kw = {"query": "checks", "expect": True, "checks": rels}
     _gen(cid, gen, kw)
@@ -105,10 +77,6 @@ def numeric(cid, claims, tags, desc, actions, outputs, gen, dtypes=("float64", "
         kw = {"dtypes": [dt], "outputs": outputs, "tolerance": {dt: TOL[dt]},
               "generate": {"seed": seed_of(cid), "distributions": gen}, "expected": {"from": "reference"}}
         _case(f"{cid}.{sfx}", claims, set(tags) | {sfx}, desc, "numeric", actions, **kw)
-
-
-def U(shape, low=-1.0, high=1.0):
-    return {"dist": "uniform", "shape": list(shape), "low": low, "high": high}
 
 
 # ---- weights, from the claims' formulas -------------------------------------------------

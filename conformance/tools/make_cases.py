@@ -13,18 +13,14 @@ the formulas of docs/spec-notes.md, independently of the package.
 import json
 import os
 import sys
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from case_helpers import TOL, seed_of  # noqa: E402
 
 G = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
-TOL = {"float64": {"rtol": 1e-9, "atol": 1e-11}, "float32": {"rtol": 1e-4, "atol": 1e-5}}
 BOTH = ["float64", "float32"]
-
-
-def seed_of(cid):
-    return zlib.crc32(cid.encode()) & 0x7FFFFFFF
 
 
 def param_layout(I, H, L, mode, bi=False, P=None):
@@ -552,8 +548,7 @@ def build():
     attribute_cases()
     error_cases()
     property_cases()
-    sys.path.insert(0, HERE)
-    import gluon_cases
+    import gluon_cases                      # tools/ is on sys.path (top of this file)
     for case in gluon_cases.build_all():
         add(case)
     out = {}
