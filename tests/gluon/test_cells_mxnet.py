@@ -13,37 +13,12 @@ import pytest
 
 from fusedrnn import mxnet_format
 from fusedrnn.gluon import rnn
+from mxnet_cells import BUILDERS
 
 HERE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures', 'mxnet')
 with open(os.path.join(HERE, 'manifest.json'), encoding='utf-8') as fh:
     MANIFEST = json.load(fh)
 CASES = {c['name']: c for c in MANIFEST['cases']}
-H, I = 6, 4
-
-
-def _builders():
-    def seq():
-        s = rnn.SequentialRNNCell(prefix='seq_')
-        with s.name_scope():
-            s.add(rnn.LSTMCell(H, input_size=I, prefix='a_'))
-            s.add(rnn.LSTMCell(5, input_size=H, prefix='b_'))
-        return s
-    return {
-        'cell_rnn_tanh': lambda: rnn.RNNCell(H, input_size=I, prefix='rnncell_'),
-        'cell_lstm': lambda: rnn.LSTMCell(H, input_size=I, prefix='lstmcell_'),
-        'cell_gru': lambda: rnn.GRUCell(H, input_size=I, prefix='grucell_'),
-        'cell_lstm_valid_length': lambda: rnn.LSTMCell(H, input_size=I, prefix='lstmv_'),
-        'cell_sequential_lstm2': seq,
-        'cell_bidirectional_lstm': lambda: rnn.BidirectionalCell(
-            rnn.LSTMCell(H, input_size=I, prefix='bl_'),
-            rnn.LSTMCell(H, input_size=I, prefix='br_')),
-        'cell_bidirectional_lstm_valid_length': lambda: rnn.BidirectionalCell(
-            rnn.LSTMCell(H, input_size=I, prefix='vl_'),
-            rnn.LSTMCell(H, input_size=I, prefix='vr_')),
-    }
-
-
-BUILDERS = _builders()
 
 
 def _load_into(block, path):

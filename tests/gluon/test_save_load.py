@@ -15,6 +15,7 @@ import pytest
 
 from fusedrnn import mxnet_format
 from fusedrnn.gluon import Block, InvalidArgumentError, DeferredInitializationError, rnn
+from mxnet_cells import BUILDERS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'mxnet'
@@ -428,31 +429,7 @@ def test_hexdump_in_the_format_document_is_what_we_write():
     assert got == want
 
 
-# -- cells (when fusedrnn.gluon.rnn has them) -------------------------------------------------
-
-def _cell_builders():
-    H, I = 6, 4
-    c = rnn
-    return {
-        'cell_rnn_tanh': lambda: c.RNNCell(H, input_size=I, prefix='rnncell_'),
-        'cell_lstm': lambda: c.LSTMCell(H, input_size=I, prefix='lstmcell_'),
-        'cell_gru': lambda: c.GRUCell(H, input_size=I, prefix='grucell_'),
-        'cell_lstm_valid_length': lambda: c.LSTMCell(H, input_size=I, prefix='lstmv_'),
-        'cell_sequential_lstm2': _sequential_cell,
-        'cell_bidirectional_lstm': lambda: c.BidirectionalCell(
-            c.LSTMCell(H, input_size=I, prefix='bl_'), c.LSTMCell(H, input_size=I, prefix='br_')),
-        'cell_bidirectional_lstm_valid_length': lambda: c.BidirectionalCell(
-            c.LSTMCell(H, input_size=I, prefix='vl_'), c.LSTMCell(H, input_size=I, prefix='vr_')),
-    }
-
-
-def _sequential_cell():
-    s = rnn.SequentialRNNCell(prefix='seq_')
-    with s.name_scope():
-        s.add(rnn.LSTMCell(6, input_size=4, prefix='a_'))
-        s.add(rnn.LSTMCell(5, input_size=6, prefix='b_'))
-    return s
-
+# -- cells: MXNet's cell files -------------------------------------------------
 
 CELL_CASES = [c for c in MANIFEST['cases'] if c['kind'] == 'cell' and c.get('ok')]
 
@@ -461,7 +438,7 @@ CELL_CASES = [c for c in MANIFEST['cases'] if c['kind'] == 'cell' and c.get('ok'
 def test_mxnet_cell_fixture_loads_and_reproduces_outputs(case, tmp_path):
     if not hasattr(rnn, 'BidirectionalCell'):
         pytest.skip('fusedrnn.gluon.rnn has no cells yet')
-    cell = _cell_builders()[case['name']]()
+    cell = BUILDERS[case['name']]()
     cell.cast('float64')
     path = FIXTURES / case['params_file']
     cell.load_parameters(path)            # names like 'i2h_weight', '0.i2h_weight', 'l_cell.…'
